@@ -1,0 +1,25 @@
+"""The Celery app and the one place where periodic jobs are declared (STYLE.md §2.11)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicecenter.settings.dev")
+
+app = Celery("servicecenter")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every 15 minutes: remind approvers of steps pending longer than approvals.reminder_hours.
+    "approvals-remind": {
+        "task": "servicecenter.approvals.tasks.approvals_send_reminders_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Every 5 minutes: retry notification deliveries that failed or were never handed to a worker.
+    "notifications-retry": {
+        "task": "servicecenter.notifications.tasks.notifications_retry_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
+}

@@ -1,0 +1,51 @@
+"""The menu: one list of entries; each app adds its own by appending to NAV_ITEMS in its AppConfig.ready()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .access import has_permission_anywhere
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | None = None  # shown when the user holds it somewhere; None = every signed-in user
+    icon: str = ""
+    order: int = 100
+
+
+NAV_ITEMS: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    if all(i.url_name != item.url_name for i in NAV_ITEMS):
+        NAV_ITEMS.append(item)
+        NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def nav_for(request: HttpRequest) -> dict:
+    cache = getattr(request, "_sc_nav", None)
+    if cache is not None:
+        return cache
+    user = request.user
+    items = [
+        {"label": i.label, "url": reverse(i.url_name), "active": request.path.startswith(reverse(i.url_name))}
+        for i in NAV_ITEMS
+        if i.permission is None or has_permission_anywhere(user=user, permission=i.permission)
+    ]
+    staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
+    unread = 0
+    try:
+        from servicecenter.notifications.selectors import unread_count
+
+        unread = unread_count(user=user)
+    except ImportError:  # pragma: no cover - notifications app always installed
+        pass
+    result = {"nav_items": items, "nav_staff": staff, "nav_unread": unread}
+    request._sc_nav = result
+    return result

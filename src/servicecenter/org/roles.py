@@ -1,0 +1,146 @@
+"""Built-in roles and their permission sets (ORG-02, ORG-03, ORG-05, ORG-07, ORG-25, C-11).
+
+Roles are Django groups with a stable `code`. The permission set of a built-in role is declared here, once;
+`sync_builtin_roles()` (run after every migrate) brings the groups in line. A center may add roles of its
+own in the admin; a role's reach is always the organization subtree of the assignment (core.access).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Every logged-in member of a center may read its organization tree, colleagues and regulations.
+BASE = (
+    "org.view_organization",
+    "org.view_staff",
+    "policy.view_regulation",
+    "workcalendar.view_calendar",
+)
+MANAGE_PEOPLE = (
+    "org.add_staff",
+    "org.change_staff",
+    "org.import_staff",
+    "org.export_staff",
+    "org.view_roleassignment",
+    "org.add_roleassignment",
+    "org.change_roleassignment",
+    "org.add_delegation",
+)
+MANAGE_POLICY = ("policy.set_parameter", "workcalendar.change_calendar")
+SEE_AUDIT = ("core.view_auditevent", "approvals.view_all_requests")
+SUBMIT = ("approvals.add_approvalrequest",)
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    description: str
+    permissions: tuple[str, ...]
+    rank: int
+
+
+BUILTIN_ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec(
+        "system_admin",
+        "系统管理员",
+        "维护组织、角色、制度参数；不参与业务审批。",
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + ("org.add_organization", "org.change_organization"),
+        1,
+    ),
+    RoleSpec(
+        "ops_center_gm",
+        "营维中心总经理",
+        "审批超出中心经理权限的事项，处理上报与升级（ORG-05）。",
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT,
+        10,
+    ),
+    RoleSpec(
+        "center_manager",
+        "服务中心经理",
+        "对本中心范围内的人、财、物享有调配管理权（ORG-04）。",
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT,
+        20,
+    ),
+    RoleSpec("order_clerk", "接单内勤", "受理来电、派单、回访、每日积分核对。", BASE + SUBMIT, 30),
+    RoleSpec(
+        "finance_clerk", "税控专员内勤", "发票、账务、资产、积分统计。", BASE + SUBMIT + ("org.export_staff",), 31
+    ),
+    RoleSpec("renewal_specialist", "续费专员", "续费回访与续费率。", BASE + SUBMIT, 32),
+    RoleSpec("service_sales_supervisor", "服务销售主管", "服务销售管理。", BASE + SUBMIT, 33),
+    RoleSpec("marketing_sales_supervisor", "市场销售主管", "市场销售管理。", BASE + SUBMIT, 34),
+    RoleSpec("sales_specialist", "销售专员", "销售。", BASE + SUBMIT, 35),
+    RoleSpec("service_staff", "服务人员", "上门维修与安装。", BASE + SUBMIT, 36),
+    RoleSpec("promoter", "基础宣传员", "基础宣传。", BASE + SUBMIT, 37),
+    RoleSpec("channel_department", "渠道部", "接收请假等事项的报备（知会，不审批，ORG-06）。", BASE, 40),
+    RoleSpec("supervisor", "主管", "呼叫中心主管：审批排班调整（ORG-07）。", BASE + SUBMIT + SEE_AUDIT, 41),
+    RoleSpec(
+        "principal_leader",
+        "党政主要领导",
+        "政务服务中心：审批两天以上请假（LEV-11）。",
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT,
+        15,
+    ),
+    RoleSpec(
+        "leader_in_charge", "分管领导", "政务服务中心：审批一天以内请假（LEV-10）。", BASE + SEE_AUDIT + SUBMIT, 21
+    ),
+    RoleSpec(
+        "party_gov_office",
+        "党政办",
+        "政务服务中心：请销假登记备案（ORG-25）。",
+        BASE + SUBMIT + ("org.export_staff",),
+        42,
+    ),
+    RoleSpec("window_staff", "窗口工作人员", "政务服务窗口受理。", BASE + SUBMIT, 43),
+)
+ROLE_CODES = frozenset(spec.code for spec in BUILTIN_ROLES)
+
+
+def _permission_objects(names: tuple[str, ...]):
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    query = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query)) if names else []
+
+
+def sync_builtin_roles() -> None:
+    """Create or update the built-in roles' groups and permission sets. Idempotent."""
+    from django.contrib.auth.models import Group
+
+    from .models import Role
+
+    for spec in BUILTIN_ROLES:
+        role = Role.objects.filter(code=spec.code).select_related("group").first()
+        if role is None:
+            group, _ = Group.objects.get_or_create(name=f"role:{spec.code}")
+            role = Role.objects.create(
+                code=spec.code,
+                name=spec.name,
+                description=spec.description,
+                group=group,
+                is_builtin=True,
+                rank=spec.rank,
+            )
+        elif (role.name, role.description, role.rank, role.is_builtin) != (
+            spec.name,
+            spec.description,
+            spec.rank,
+            True,
+        ):
+            role.name, role.description, role.rank, role.is_builtin = spec.name, spec.description, spec.rank, True
+            role.save(update_fields=["name", "description", "rank", "is_builtin", "updated_at"])
+        role.group.permissions.set(_permission_objects(spec.permissions))
+
+
+def sync_builtin_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from .models import Role
+
+    table = Role._meta.db_table
+    if table in connections[using].introspection.table_names():
+        sync_builtin_roles()

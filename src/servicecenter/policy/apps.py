@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyConfig(AppConfig):
+    name = "servicecenter.policy"
+    label = "policy"
+    verbose_name = _("制度与参数")
+
+    def ready(self) -> None:
+        # Import the parameter catalogue so every declared parameter is registered at start-up.
+        from . import catalogue  # noqa: F401

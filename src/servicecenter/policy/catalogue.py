@@ -1,0 +1,478 @@
+"""Every policy parameter the system reads, declared once with its seed default (REQUIREMENTS.md §6).
+
+Grouped by the app that reads it. "—" in §6 (no seed value) is declared with default None: the rule that
+needs it warns or refuses until a center sets it (e.g. G-04). Values not in the seed are marked so.
+"""
+
+from .registry import declare
+
+# --- attendance / business calendar (§3.2 ATT, C-01, C-02, C-17) -----------------------------------------
+declare(
+    "attendance.business_hours",
+    type="time_ranges",
+    default=[["08:30", "20:00"]],
+    label="营业时间",
+    requirements=("ATT-01", "ATT-21", "C-01"),
+    source="D01",
+    description="每天的营业时段，可设多个时段（如政务大厅 08:30–11:30、14:30–17:30）。SLA 与考勤按此计算。",
+)
+declare(
+    "attendance.open_days",
+    type="text",
+    default="all_days",
+    label="营业日",
+    requirements=("ATT-01", "C-01"),
+    source="D01",
+    choices=(("all_days", "每天营业（含周末节假日）"), ("workdays", "仅法定工作日（含调休上班日）")),
+    description="服务站每天营业；政务大厅仅在法定工作日办公。",
+)
+declare(
+    "attendance.min_staff_on_duty",
+    type="int",
+    default=1,
+    label="营业时间最少在岗人数",
+    unit="人",
+    requirements=("ATT-02",),
+    source="D01",
+)
+declare(
+    "attendance.workday_hours",
+    type="int",
+    default=8,
+    label="每日工作时长",
+    unit="小时",
+    requirements=("ATT-07", "C-17"),
+    source="D01",
+)
+declare(
+    "attendance.monthly_rest_days",
+    type="int",
+    default=6,
+    label="每月公休天数",
+    unit="天",
+    requirements=("ATT-08", "LEV-04"),
+    source="D01",
+)
+declare(
+    "attendance.late_grace_minutes",
+    type="int",
+    default=0,
+    label="迟到宽限",
+    unit="分钟",
+    requirements=("ATT-04",),
+    source="D01",
+)
+declare(
+    "attendance.early_arrival_minutes",
+    type="int",
+    default=10,
+    label="提前到岗",
+    unit="分钟",
+    requirements=("ATT-18",),
+    source="D02",
+)
+declare(
+    "attendance.heating_season",
+    type="date_range",
+    default=None,
+    label="供暖期",
+    requirements=("ATT-17", "C-02"),
+    source="D02",
+    description="每年由管理员录入起止日期。",
+)
+declare(
+    "attendance.round_the_clock",
+    type="bool",
+    default=False,
+    label="全天候（7×24）营业",
+    requirements=("ATT-34",),
+    source="D17",
+)
+declare(
+    "attendance.round_the_clock_in_season",
+    type="bool",
+    default=False,
+    label="供暖期 24 小时值班",
+    requirements=("ATT-17",),
+    source="D02",
+)
+declare(
+    "attendance.sign_in_window",
+    type="time_ranges",
+    default=[["08:00", "08:30"]],
+    label="签到时段",
+    requirements=("ATT-22",),
+    source="D19",
+)
+declare(
+    "attendance.fine.missed_sign_in_cny",
+    type="decimal",
+    default="5",
+    label="缺签罚款",
+    unit="元/次",
+    requirements=("ATT-23",),
+    source="D19",
+)
+declare(
+    "attendance.fine.absenteeism_cny_per_day",
+    type="decimal",
+    default="20",
+    label="旷工罚款",
+    unit="元/天",
+    requirements=("ATT-24",),
+    source="D19",
+)
+declare(
+    "attendance.nonwork_violation_ladder",
+    type="json",
+    default={"counting": "ordinal_multiplier", "steps": [1, 2], "escalate_at": 3, "demotion_request": True},
+    label="工作时间从事与工作无关活动的处罚阶梯",
+    requirements=("ATT-11", "ATT-12", "ATT-13", "C-06"),
+    source="D01",
+    description="第1次计1次旷工，第2次计2次旷工，第3次上报营维中心并申请降职（C-06 默认按次数倍数计）。",
+)
+declare(
+    "attendance.punch_corrections_per_month",
+    type="int",
+    default=3,
+    label="每月补卡次数上限",
+    unit="次",
+    requirements=("ATT-03",),
+    source="不在原文（§5 建议）",
+)
+
+# --- leave (§3.3 LEV, C-03, C-04) -------------------------------------------------------------------------
+declare(
+    "leave.approval_bands",
+    type="approval_bands",
+    default=[
+        {"max_days": "1", "approvers": ["center_manager"], "notify": [], "form": ""},
+        {"max_days": "3", "approvers": ["ops_center_gm"], "notify": ["channel_department"], "form": ""},
+    ],
+    label="请假审批权限",
+    requirements=("LEV-01", "LEV-02", "C-03"),
+    source="D01",
+    description="按请假天数（半天为单位）分档：≤1天中心经理批准；≤3天营维中心总经理批准并报备渠道部。"
+    "没有匹配档位的申请送最高一档审批人并标注“无规则，请配置”。",
+)
+declare(
+    "leave.personal_max_days",
+    type="json",
+    default={"days": 6, "scope": "month"},
+    label="事假上限",
+    requirements=("LEV-03", "C-04"),
+    source="D01",
+    description="scope 取 request / month / year。",
+)
+declare(
+    "leave.personal_offsets_rest_days",
+    type="bool",
+    default=True,
+    label="事假按公休时间销假",
+    requirements=("LEV-04",),
+    source="D01",
+)
+declare(
+    "leave.sick_max_days",
+    type="int",
+    default=3,
+    label="病假天数上限（超出须特批）",
+    unit="天",
+    requirements=("LEV-05",),
+    source="D01",
+)
+declare(
+    "leave.sick_requires_certificate",
+    type="bool",
+    default=True,
+    label="病假须附病历证明",
+    requirements=("LEV-06",),
+    source="D01",
+)
+declare(
+    "leave.annual_min_service_years",
+    type="int",
+    default=1,
+    label="年休假所需工龄",
+    unit="年",
+    requirements=("LEV-07",),
+    source="D01",
+)
+declare(
+    "leave.annual_notice_days",
+    type="int",
+    default=30,
+    label="年休假提前申请",
+    unit="天",
+    requirements=("LEV-07",),
+    source="D01",
+    description="原文“提前1个月”，按 30 天计。",
+)
+
+# --- points and pay (§3.4 PTS, C-05, C-07, C-08, G-04) ----------------------------------------------------
+declare(
+    "points.deduction.late",
+    type="decimal",
+    default=None,
+    label="迟到扣分",
+    unit="分/次",
+    requirements=("PTS-19", "G-04"),
+    source="D01（未给数值）",
+)
+declare(
+    "points.deduction.early_leave",
+    type="decimal",
+    default=None,
+    label="早退扣分",
+    unit="分/次",
+    requirements=("PTS-19", "G-04"),
+    source="D01（未给数值）",
+)
+declare(
+    "points.deduction.absenteeism",
+    type="decimal",
+    default=None,
+    label="旷工扣分",
+    unit="分/次",
+    requirements=("PTS-19", "G-04"),
+    source="D01（未给数值）",
+)
+declare(
+    "points.daily_verify_before_shift_end",
+    type="bool",
+    default=True,
+    label="下班前核对当日积分",
+    requirements=("PTS-04",),
+    source="D01",
+)
+declare(
+    "points.daily_report_recipients",
+    type="json",
+    default={"to": [], "cc": []},
+    label="每日积分汇报对象",
+    requirements=("PTS-06",),
+    source="D01",
+    description="收件人与抄送人（人员编号），作为数据维护，不写入代码（C-15）。",
+)
+declare(
+    "points.month_recheck_deadline_day",
+    type="int",
+    default=5,
+    label="月度积分复核截止日",
+    unit="日",
+    requirements=("PTS-09", "C-08"),
+    source="D01",
+)
+declare(
+    "points.asset_management_points",
+    type="decimal",
+    default="50",
+    label="资产管理固定积分",
+    unit="分",
+    requirements=("PTS-10",),
+    source="D01",
+)
+declare(
+    "points.renewal_baseline_pct",
+    type="decimal",
+    default="58",
+    label="续费率计分基线",
+    unit="%",
+    requirements=("PTS-12", "PTS-13", "C-07"),
+    source="D01",
+)
+declare(
+    "points.renewal_points_per_pct",
+    type="decimal",
+    default="8",
+    label="续费率每超基线 1% 积分",
+    unit="分",
+    requirements=("PTS-13",),
+    source="D01",
+)
+declare(
+    "points.renewal_target_pct",
+    type="decimal",
+    default="70",
+    label="续费率考核要求",
+    unit="%",
+    requirements=("PTS-14", "C-07"),
+    source="D01",
+)
+declare(
+    "points.plan_change",
+    type="json",
+    default={"6.0->3.0": -1, "3.0->6.0": 1, "->8.2+": 2},
+    label="产品升降档积分（每户）",
+    requirements=("PTS-15", "PTS-16", "PTS-17"),
+    source="D01",
+)
+declare(
+    "points.manager_pay_formula",
+    type="text",
+    default="base_salary + avg_points * assessment_coefficient * amount_per_avg_point",
+    label="服务中心经理工资公式",
+    requirements=("PTS-01",),
+    source="D01",
+)
+
+# --- work orders and service register (§3.5 WO, §3.8 SVC, C-09, C-19, G-10, G-13) -------------------------
+declare(
+    "workorders.response_minutes",
+    type="int",
+    default=30,
+    label="工单响应时限",
+    unit="分钟",
+    requirements=("WO-03", "C-09"),
+    source="D01",
+)
+declare(
+    "workorders.resolve_minutes",
+    type="int",
+    default=240,
+    label="工单处理时限",
+    unit="分钟",
+    requirements=("WO-03", "C-09"),
+    source="D01",
+)
+declare(
+    "workorders.sla_clock",
+    type="text",
+    default="business",
+    label="SLA 计时方式",
+    requirements=("C-09",),
+    source="不在原文（C-09）",
+    choices=(("business", "按营业时间计"), ("calendar", "按自然时间计")),
+)
+declare(
+    "workorders.sla_is_assumption",
+    type="bool",
+    default=False,
+    label="SLA 取值为假设（待确认）",
+    requirements=("G-10",),
+    source="G-10",
+)
+declare(
+    "workorders.sla_warning_fraction",
+    type="decimal",
+    default="0.8",
+    label="SLA 预警比例",
+    requirements=("WO-03",),
+    source="不在原文",
+)
+declare(
+    "workorders.on_missing_info",
+    type="text",
+    default="none",
+    label="缺资料时的计时方式",
+    requirements=("C-19",),
+    source="C-19",
+    choices=(("none", "不停表"), ("pause", "暂停"), ("restart", "重新计时")),
+)
+declare(
+    "workorders.read_back_fields",
+    type="json",
+    default=["problem", "address", "name", "phone"],
+    label="受理跟读确认项",
+    requirements=("WO-08",),
+    source="D02",
+)
+declare(
+    "workorders.special_group_priority",
+    type="text",
+    default="urgent",
+    label="特殊群体工单优先级",
+    requirements=("WO-11", "CNV-31"),
+    source="D03, D18",
+)
+declare(
+    "workorders.issue_reescalation_interval_minutes",
+    type="int",
+    default=None,
+    label="设施问题重复上报间隔",
+    unit="分钟",
+    requirements=("WO-15",),
+    source="D08（未给数值）",
+)
+declare(
+    "workorders.duplicate_window_hours",
+    type="int",
+    default=72,
+    label="重复报修识别窗口",
+    unit="小时",
+    requirements=("WO-01",),
+    source="不在原文",
+)
+declare(
+    "service.types",
+    type="json",
+    default=[["A", "有偿服务"], ["B", "合同服务"], ["C", "免费服务"], ["D", "内务服务"]],
+    label="服务类型",
+    requirements=("SVC-01",),
+    source="D10",
+)
+declare(
+    "service.low_fee_threshold",
+    type="decimal",
+    default=None,
+    label="现场收费上限（低收费）",
+    unit="元",
+    requirements=("SVC-07", "G-13"),
+    source="D10（未给数值）",
+    description="未设置时所有有偿服务走开票流程（SVC-08）。",
+)
+
+# --- callbacks (§3.6 CB, C-10, G-03) ----------------------------------------------------------------------
+declare(
+    "callbacks.score_range",
+    type="json",
+    default={"min": 1, "max": 10},
+    label="回访评分范围",
+    requirements=("CB-05",),
+    source="D02",
+)
+declare(
+    "callbacks.attitude_scale",
+    type="json",
+    default=["满意", "一般", "不满意"],
+    label="服务态度评价",
+    requirements=("CB-03",),
+    source="D02",
+)
+declare(
+    "callbacks.courtesy_sample_rate",
+    type="decimal",
+    default=None,
+    label="温馨回访抽样比例",
+    unit="%",
+    requirements=("CB-09",),
+    source="D01（未给数值）",
+)
+declare(
+    "callbacks.hotline_number",
+    type="text",
+    default=None,
+    label="服务热线号码",
+    requirements=("CB-08",),
+    source="D02（原文为 XXXXXXX）",
+)
+declare(
+    "callbacks.followup_score_max",
+    type="int",
+    default=5,
+    label="触发跟进的评分上限",
+    requirements=("G-03",),
+    source="G-03",
+)
+
+# --- approvals engine (DESIGN.md §2.5; not in seed) --------------------------------------------------------
+declare(
+    "approvals.reminder_hours",
+    type="int",
+    default=24,
+    label="审批催办间隔",
+    unit="小时",
+    requirements=("ORG-13",),
+    source="不在原文",
+    description="待办审批超过该时长未处理时提醒审批人，此后每隔该时长再提醒。",
+)

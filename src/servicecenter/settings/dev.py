@@ -1,0 +1,6 @@
+"""Embedded / development settings: `make demo` and `servicecenter serve`."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", default=True)

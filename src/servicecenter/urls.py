@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from servicecenter.core import views as core_views
+
+api_v1 = [
+    path("org/", include("servicecenter.org.api.urls")),
+    path("policy/", include("servicecenter.policy.api.urls")),
+    path("approvals/", include("servicecenter.approvals.api.urls")),
+    path("notifications/", include("servicecenter.notifications.api.urls")),
+    path("calendar/", include("servicecenter.workcalendar.api.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home_view, name="home"),
+    path("healthz", core_views.healthz_view, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("servicecenter.org.urls")),
+    path("policy/", include("servicecenter.policy.urls")),
+    path("approvals/", include("servicecenter.approvals.urls")),
+    path("notifications/", include("servicecenter.notifications.urls")),
+    path("calendar/", include("servicecenter.workcalendar.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
