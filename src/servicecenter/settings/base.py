@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SC_VAR_DIR", Path.cwd() / "var")).resolve()
+# The embedded default keeps its SQLite file, uploads and collected static files here.
+(VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:

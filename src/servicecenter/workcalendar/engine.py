@@ -30,6 +30,8 @@ Conventions (they keep the laws tested in ``tests/workcalendar/test_engine_prope
   computation happens in the calendar's tz, and every returned datetime is aware **in the calendar's tz**.
 * Local wall times are turned into instants with zoneinfo (``datetime.combine(day, t, tzinfo=tz)`` then
   subtraction from an aware UTC epoch), so a tz with DST gets 23/25-hour days right; Asia/Shanghai has no DST.
+  Callers beware: Python compares and subtracts two datetimes *sharing one tzinfo* by wall clock, so with a DST
+  tz convert results to UTC before comparing them around the autumn fall-back hour.
 * Arithmetic is exact: instants and durations are integer **microseconds** internally (no float drift);
   ``add_working_minutes`` converts a float/Decimal minute count to the nearest microsecond, an int exactly.
   ``working_minutes_between`` returns ``float`` (= exact microseconds / 60e6), which is an exact integer value
@@ -39,7 +41,10 @@ Conventions (they keep the laws tested in ``tests/workcalendar/test_engine_prope
   ``working_minutes_between(start, t) == m``; if the work finishes exactly at a closing time, the result is that
   closing time (so a 4-hour SLA that ends at 17:30 is due at 17:30, not at the next opening).
   With ``m == 0`` it returns ``next_working_instant(start)`` ("the clock starts at the next opening").
-  Negative ``m`` raises ``ValueError``.
+  Negative ``m`` raises ``ValueError``. Consequences: for ``m > 0`` the microsecond before the result is working
+  time and the result is working time or exactly a closing instant; ``add(s, between(s, t))`` is ``t`` when the
+  microsecond before ``t`` is working time, otherwise the closing that starts the closed gap before ``t`` (e.g.
+  for ``t`` = Thursday 08:30 it is Wednesday 17:30), and ``next_working_instant(s)`` when ``between(s, t) == 0``.
 * ``working_minutes_between(a, b)`` counts working time in ``[a, b)``; for ``b < a`` it is
   ``-working_minutes_between(b, a)`` (antisymmetric, so ``between(a, b) + between(b, c) == between(a, c)`` for
   any order of a, b, c).
