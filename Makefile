@@ -39,6 +39,7 @@ test-sqlite: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 schema: install
 	$(BIN)/python manage.py spectacular --settings=servicecenter.settings.test --file docs/openapi.yaml --validate

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from servicecenter import views as project_views
 from servicecenter.core import views as core_views
 
 api_v1 = [
@@ -14,7 +15,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home_view, name="home"),
+    path("", project_views.home_view, name="home"),
     path("healthz", core_views.healthz_view, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -52,7 +52,10 @@ def page(browser, live_server):
 @pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
         base_url=live_server.url,
     )
     page = context.new_page()

@@ -183,7 +183,7 @@ def test_add_is_monotonic_in_minutes(calendar: BusinessCalendar, data: st.DataOb
     # then
     assert first <= second
     assert start <= first
-    assert second - start >= timedelta(minutes=high)  # wall-clock time is never shorter than working time
+    assert second - start >= timedelta(minutes=high)  # elapsed real time is never shorter than working time
 
 
 @pytest.mark.clause("C-01", "C-09")

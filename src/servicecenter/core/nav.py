@@ -39,13 +39,6 @@ def nav_for(request: HttpRequest) -> dict:
         if i.permission is None or has_permission_anywhere(user=user, permission=i.permission)
     ]
     staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
-    unread = 0
-    try:
-        from servicecenter.notifications.selectors import unread_count
-
-        unread = unread_count(user=user)
-    except ImportError:  # pragma: no cover - notifications app always installed
-        pass
-    result = {"nav_items": items, "nav_staff": staff, "nav_unread": unread}
+    result = {"nav_items": items, "nav_staff": staff}
     request._sc_nav = result
     return result

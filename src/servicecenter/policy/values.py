@@ -74,13 +74,11 @@ def _as_date(at: date | datetime | None) -> date:
 
 def resolve_many(keys: list[str], *, org: Any = None, at: date | datetime | None = None) -> dict[str, PolicyValue]:
     """Values of several parameters for one organization, in one query (for pages listing parameters)."""
-    from servicecenter.org.models import Organization
-
     from .models import ParameterValue
 
     day = _as_date(at)
     specs = {key: get_spec(key) for key in keys}
-    chain: list[Organization] = org.ancestors() if org is not None else []
+    chain: list[Any] = org.ancestors() if org is not None else []
     chain_ids = [o.pk for o in chain]
     rows = (
         (

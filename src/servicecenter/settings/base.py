@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "servicecenter.core.context_processors.navigation",
+                "servicecenter.context_processors.navigation",
             ],
         },
     }

@@ -1,4 +1,4 @@
-"""Navigation context for base.html: the signed-in user's staff record, center and unread counts."""
+"""Navigation context for base.html: menu entries, the signed-in staff record and the unread count."""
 
 from __future__ import annotations
 
@@ -10,5 +10,6 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     from servicecenter.core.nav import nav_for
+    from servicecenter.notifications.selectors import unread_count
 
-    return nav_for(request)
+    return {**nav_for(request), "nav_unread": unread_count(user=user)}
