@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox_view, name="inbox"),
+    path("<int:pk>/read/", views.mark_read_view, name="mark_read"),
+    path("read-all/", views.mark_all_read_view, name="mark_all_read"),
+]

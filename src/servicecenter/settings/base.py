@@ -9,6 +9,8 @@
 | TIME_ZONE       | default time zone of centers                          | Asia/Shanghai                  |
 | DEBUG           | 1 to enable                                           | 0                              |
 | SC_VAR_DIR      | where the SQLite file, uploads and logs live         | ./var                          |
+| SITE_URL        | absolute base URL for links in SMS/IM notifications   | unset (relative links)         |
+| NOTIFICATION_*  | channels and their webhooks/gateways (docs/notifications.md) | inapp only              |
 """
 
 from __future__ import annotations
@@ -203,6 +205,9 @@ NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "inapp")
 NOTIFICATION_SMS_GATEWAY_URL = os.environ.get("NOTIFICATION_SMS_GATEWAY_URL", "")
 NOTIFICATION_WECOM_WEBHOOK_URL = os.environ.get("NOTIFICATION_WECOM_WEBHOOK_URL", "")
 NOTIFICATION_DINGTALK_WEBHOOK_URL = os.environ.get("NOTIFICATION_DINGTALK_WEBHOOK_URL", "")
+NOTIFICATION_DINGTALK_SECRET = os.environ.get("NOTIFICATION_DINGTALK_SECRET", "")
+# Absolute base URL (e.g. https://sc.example.org) used to turn relative links into full ones in SMS/IM messages.
+SITE_URL = os.environ.get("SITE_URL", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "servicecenter@localhost")
 

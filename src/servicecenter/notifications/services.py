@@ -1,0 +1,294 @@
+"""Every write of the notifications app: send (notify), read, and the delivery attempts of the channel tasks.
+
+`notify()` is called by other apps' services inside their transactions. It writes the in-app notifications and
+one `Delivery` per external channel, and hands each delivery to a Celery task only after the outer transaction
+commits: a rolled-back business change sends nothing. A channel that is down never makes `notify()` raise.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .channels import ChannelError, ChannelUnavailable, get_channel
+from .choices import ChannelCode, DeliveryStatus
+from .models import Delivery, Notification
+
+logger = logging.getLogger(__name__)
+
+# One first attempt plus the five retries of `deliver_task` (tasks.py: max_retries = MAX_ATTEMPTS - 1).
+MAX_ATTEMPTS = 6
+# Backoff after the n-th failed attempt: 60 s · 2^(n-1), at most 10 minutes (1, 2, 4, 8, 10 min). The task's
+# Celery retry countdown uses the same figures, so a Celery retry and the sweep agree on when a retry is due.
+RETRY_BACKOFF_SECONDS = 60
+RETRY_BACKOFF_MAX_SECONDS = 600
+# A new delivery whose task has not run within this time is picked up by the retry sweep (lost task, broker down).
+SWEEP_GRACE = timedelta(minutes=2)
+# Clock skew between the machine that scheduled a retry and the worker that runs it.
+DUE_TOLERANCE = timedelta(seconds=5)
+# Rows re-enqueued per sweep (every 5 minutes): bounds one sweep's work after a long outage; a larger backlog drains
+# over the following sweeps.
+RETRY_SWEEP_BATCH = 1000
+
+
+def external_channels(channels: Sequence[str] | None = None) -> list[str]:
+    """The enabled external channel codes (settings.NOTIFICATION_CHANNELS without "inapp"), narrowed to `channels`."""
+    enabled = [code for code in dict.fromkeys(settings.NOTIFICATION_CHANNELS) if code != ChannelCode.INAPP]
+    if channels is not None:
+        wanted = set(channels)
+        enabled = [code for code in enabled if code in wanted]
+    return enabled
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt before the next one."""
+    seconds = RETRY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, RETRY_BACKOFF_MAX_SECONDS))
+
+
+def _as_user(recipient: Any) -> Any:
+    # Callers may pass a Staff row by mistake; its login account is the recipient.
+    return getattr(recipient, "user", recipient)
+
+
+def _schedule_delivery(delivery_id: int) -> None:
+    """After commit: hand the delivery to a worker. A broker that is down is logged; the retry sweep catches up."""
+    from .tasks import deliver_task
+
+    try:
+        deliver_task.delay(delivery_id)
+    except Exception:  # noqa: BLE001 - the delivery row is committed and pending; the sweep re-enqueues it
+        logger.exception("notifications: could not enqueue delivery %s; the retry sweep will pick it up", delivery_id)
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable[Any],
+    title: str,
+    verb: str,
+    body: str = "",
+    link: str = "",
+    target: models.Model | None = None,
+    organization: Any = None,
+    actor: Any = None,
+    channels: Sequence[str] | None = None,
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """Put a notification in the inbox of every distinct active recipient and queue its external deliveries.
+
+    Args:
+        recipients: users (a Staff row is accepted and means its user); inactive users and duplicates are skipped.
+        title, body, link: what the person reads; `link` is a site-relative URL of the record to open.
+        verb: a stable code of the kind of notification (`approvals.step.assigned`), for filtering and tests.
+        target: the record the notification is about (generic relation), optional.
+        organization: the organization the notification belongs to (scopes the 投递失败 list for administrators);
+            defaults to each recipient's own organization.
+        actor: the user who caused it (None for system jobs).
+        channels: narrows the enabled external channels (settings.NOTIFICATION_CHANNELS); "inapp" is always on.
+        dedupe_key: when given, a recipient who already has a notification with this key gets no second one
+            (idempotent reminders and task retries).
+
+    Returns:
+        The notifications created by this call (those skipped by `dedupe_key` are not included).
+
+    Side effects: one `Delivery` per external channel and notification, each handed to `deliver_task` after the
+    outer transaction commits. Nothing is sent when it rolls back. No audit event: the notification is the record.
+    """
+    now = timezone.now()
+    users: dict[int, Any] = {}
+    for recipient in recipients:
+        user = _as_user(recipient)
+        if user is not None and user.pk is not None and user.is_active:
+            users.setdefault(user.pk, user)
+    if not users:
+        return []
+
+    if dedupe_key:
+        already = set(
+            Notification.objects.filter(recipient_id__in=users, dedupe_key=dedupe_key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        for user_id in already:
+            users.pop(user_id)
+        if not users:
+            return []
+
+    own_org: dict[int, int] = {}
+    if organization is None:
+        from servicecenter.org.models import Staff
+
+        own_org = dict(Staff.objects.filter(user_id__in=users).values_list("user_id", "organization_id"))
+
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
+    actor_user = _as_user(actor) if actor is not None else None
+    if actor_user is not None and (actor_user.pk is None or not getattr(actor_user, "is_authenticated", False)):
+        actor_user = None  # AnonymousUser (a public form) is no actor
+    codes = external_channels(channels)
+    created: list[Notification] = []
+    for user_id, user in users.items():
+        notification = Notification(
+            recipient=user,
+            verb=verb[:100],
+            title=title[:200],
+            body=body,
+            link=link[:500],
+            target_type=target_type,
+            target_id=str(target.pk) if target is not None else "",
+            organization_id=organization.pk if organization is not None else own_org.get(user_id),
+            actor=actor_user,
+            dedupe_key=dedupe_key[:200],
+        )
+        if dedupe_key:
+            # A concurrent reminder may have inserted the same key since the check above: the savepoint keeps
+            # the caller's transaction usable and the unique constraint decides.
+            try:
+                with transaction.atomic():
+                    notification.save()
+            except IntegrityError:
+                continue
+        else:
+            notification.save()
+        created.append(notification)
+
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(notification=n, channel=code, status=DeliveryStatus.PENDING, next_attempt_at=now + SWEEP_GRACE)
+            for n in created
+            for code in codes
+        ]
+    )
+    for delivery in deliveries:
+        transaction.on_commit(lambda delivery_id=delivery.pk: _schedule_delivery(delivery_id))
+    return created
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: Any, notification_id: int, now: datetime | None = None) -> Notification:
+    """Mark one of `actor`'s notifications read (no-op when already read). Another user's → DoesNotExist.
+
+    Reading one's own inbox is not a business event: no audit record (the notification keeps `read_at`).
+    """
+    now = now or timezone.now()
+    notification = Notification.objects.select_for_update().get(pk=notification_id, recipient=actor)
+    if notification.read_at is None:
+        notification.read_at = now
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor: Any, now: datetime | None = None) -> int:
+    """Mark every unread notification of `actor` read; returns how many changed."""
+    now = now or timezone.now()
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=now, updated_at=now)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What `delivery_attempt` did: `outcome` is "sent", "retry" (failed, will be retried), "dead" or "skipped"
+    (already sent/dead, or a retry that is not due yet)."""
+
+    delivery: Delivery
+    outcome: str
+
+
+@transaction.atomic
+def delivery_attempt(*, delivery_id: int, now: datetime) -> Attempt:
+    """Send one delivery over its channel once and record the outcome; safe to call any number of times.
+
+    The row is locked for the whole attempt, so two workers never send the same delivery; a `sent` or `dead`
+    delivery is never sent again, and a failed one only once its `next_attempt_at` is due. A transient
+    `ChannelError` counts an attempt and schedules the next after `retry_delay()`; after MAX_ATTEMPTS, or at once
+    for a permanent `ChannelUnavailable` (channel not configured, recipient without address), the delivery is
+    `dead`: logged as an error and listed on the inbox page's 投递失败 section for administrators.
+    """
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("notification", "notification__recipient")
+        .get(pk=delivery_id)
+    )
+    if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.DEAD):
+        return Attempt(delivery, "skipped")
+    if (
+        delivery.status == DeliveryStatus.FAILED
+        and delivery.next_attempt_at is not None
+        and delivery.next_attempt_at > now + DUE_TOLERANCE
+    ):
+        return Attempt(delivery, "skipped")
+
+    delivery.attempts += 1
+    try:
+        get_channel(delivery.channel).send(delivery.notification)
+    except ChannelUnavailable as exc:
+        return _record_dead(delivery, reason=str(exc))
+    except ChannelError as exc:
+        return _record_failure(delivery, reason=str(exc), now=now)
+    except Exception as exc:  # noqa: BLE001 - a bug in an adapter must not lose the message either
+        logger.exception("notifications: channel %s crashed on delivery %s", delivery.channel, delivery.pk)
+        return _record_failure(delivery, reason=f"{exc.__class__.__name__}: {exc}", now=now)
+
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = now
+    delivery.next_attempt_at = None
+    delivery.last_error = ""
+    delivery.save(update_fields=["status", "attempts", "sent_at", "next_attempt_at", "last_error", "updated_at"])
+    return Attempt(delivery, "sent")
+
+
+def _record_failure(delivery: Delivery, *, reason: str, now: datetime) -> Attempt:
+    if delivery.attempts >= MAX_ATTEMPTS:
+        return _record_dead(delivery, reason=reason)
+    delivery.status = DeliveryStatus.FAILED
+    delivery.last_error = reason[:2000]
+    delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+    delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "updated_at"])
+    logger.warning(
+        "notifications: delivery %s over %s failed (attempt %s/%s): %s",
+        delivery.pk,
+        delivery.channel,
+        delivery.attempts,
+        MAX_ATTEMPTS,
+        reason,
+    )
+    return Attempt(delivery, "retry")
+
+
+def _record_dead(delivery: Delivery, *, reason: str) -> Attempt:
+    delivery.status = DeliveryStatus.DEAD
+    delivery.last_error = reason[:2000]
+    delivery.next_attempt_at = None
+    delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "updated_at"])
+    logger.error(
+        "notifications: delivery %s over %s is dead after %s attempt(s): %s",
+        delivery.pk,
+        delivery.channel,
+        delivery.attempts,
+        reason,
+    )
+    return Attempt(delivery, "dead")
+
+
+def deliveries_retry_due(*, now: datetime) -> int:
+    """Re-enqueue every pending or failed delivery whose `next_attempt_at` is due; returns how many.
+
+    Covers a task lost before a worker ran it (broker restart, worker killed) and failures whose Celery retries
+    ran out. Enqueueing a delivery twice is harmless: `delivery_attempt` locks the row and skips what is done.
+    """
+    due = list(
+        Delivery.objects.filter(
+            status__in=(DeliveryStatus.PENDING, DeliveryStatus.FAILED), next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:RETRY_SWEEP_BATCH]
+    )
+    for delivery_id in due:
+        _schedule_delivery(delivery_id)
+    return len(due)
