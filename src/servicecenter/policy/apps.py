@@ -9,4 +9,15 @@ class PolicyConfig(AppConfig):
 
     def ready(self) -> None:
         # Import the parameter catalogue so every declared parameter is registered at start-up.
+        from servicecenter.core.nav import NavItem, register
+
         from . import catalogue  # noqa: F401
+
+        register(
+            NavItem(
+                label=_("制度参数"),
+                url_name="policy:regulation_list",
+                permission="policy.view_regulation",
+                order=40,
+            )
+        )

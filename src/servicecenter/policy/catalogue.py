@@ -138,7 +138,7 @@ declare(
     label="每月补卡次数上限",
     unit="次",
     requirements=("ATT-03",),
-    source="不在原文（§5 建议）",
+    source="不在原文",
 )
 
 # --- leave (§3.3 LEV, C-03, C-04) -------------------------------------------------------------------------
@@ -475,4 +475,132 @@ declare(
     requirements=("ORG-13",),
     source="不在原文",
     description="待办审批超过该时长未处理时提醒审批人，此后每隔该时长再提醒。",
+)
+declare(
+    "approvals.general_manager_limit_cny",
+    type="decimal",
+    default="2000",
+    label="事项请示：中心经理审批金额上限",
+    unit="元",
+    requirements=("ORG-05",),
+    source="不在原文",
+    description="事项请示金额不超过该值由服务中心经理审批；超过时经理审批后报营维中心总经理审批。",
+)
+declare(
+    "approvals.escalation_roles",
+    type="json",
+    default={"center_manager": "ops_center_gm", "leader_in_charge": "principal_leader", "supervisor": "center_manager"},
+    label="审批上报角色",
+    requirements=("ORG-05",),
+    source="不在原文（ORG-05：上报营维中心）",
+    description="申请人本人即为某审批角色时（不能自己审批自己），该步改由此表中的上级角色审批，"
+    '如中心经理的申请上报营维中心总经理。格式：{"审批角色编码": "上级角色编码"}。',
+)
+
+# --- added with the regulations pages (issue item 5): parameters of the D01 / D19 / D02 clauses -------------
+declare(
+    "attendance.sign_in_required",
+    type="bool",
+    default=False,
+    label="实行签到制度",
+    requirements=("ATT-22", "C-01"),
+    source="D19",
+    description="开启后按“签到时段”检查签到，缺签按“缺签罚款”处理（政务大厅预设为开启；服务站、呼叫中心的制度无签到规定）。",
+)
+declare(
+    "finance.expense_categories",
+    type="json",
+    default=[
+        ["temp_promoters", "临时促销人员费用"],
+        ["office_petty", "小额办公费"],
+        ["utilities", "水电费"],
+        ["property_liaison", "物业沟通费"],
+        ["station_phone", "站内电话费"],
+        ["computer_allowance", "电脑补贴"],
+        ["ebike_allowance", "电动车补助"],
+        ["instant_rewards", "及时奖励"],
+        ["other_operating", "其他营业支出"],
+    ],
+    label="支出类别",
+    requirements=("FIN-02", "FIN-03", "FIN-04"),
+    source="D01",
+    description="[编码, 名称] 列表，可增加类别；已用过的编码不要删除。",
+)
+declare(
+    "finance.required_signatures",
+    type="json",
+    default=["handler", "payee", "approver"],
+    label="支出签字确认人",
+    requirements=("FIN-05",),
+    source="D01",
+    description="经手人、收款人、核准人；核准人不得与经手人为同一人。",
+)
+declare(
+    "finance.monthly_posting_deadline_day",
+    type="int",
+    default=7,
+    label="上月账务公示截止日",
+    unit="日",
+    requirements=("FIN-09", "C-08"),
+    source="D01",
+    description="原文“次月第一周内”，按每月 1–7 日计（C-08）。",
+)
+declare(
+    "finance.invoice_reconcile_days",
+    type="int",
+    default=7,
+    label="发票凭证核对周期",
+    unit="天",
+    requirements=("FIN-10",),
+    source="D01",
+    description="原文“每周进行一次核对”。",
+)
+declare(
+    "inspections.window_cleaning",
+    type="json",
+    default={"daily_before_opening": True, "deep_clean_every_days": 7},
+    label="窗口卫生保洁",
+    requirements=("INS-21",),
+    source="D19",
+    description="每日上班前小扫（桌、椅、柜、地面），每周一大扫。",
+)
+declare(
+    "govservice.single_notice_for_missing_materials",
+    type="bool",
+    default=True,
+    label="补正材料一次性告知",
+    requirements=("GOV-05",),
+    source="D19",
+)
+declare(
+    "govservice.restart_clock_on_supplement",
+    type="bool",
+    default=True,
+    label="补正后重新计算办理时限",
+    requirements=("GOV-06", "C-19"),
+    source="D19",
+)
+declare(
+    "govservice.idle_flag_days",
+    type="int",
+    default=None,
+    label="受理后无进展提醒",
+    unit="个工作日",
+    requirements=("GOV-02",),
+    source="D19（未给数值）",
+)
+declare(
+    "scripts.holiday_greetings",
+    type="json",
+    default={
+        "new_years_day": "新年好！",
+        "spring_festival": "新年好！",
+        "labour_day": "劳动节快乐！",
+        "mid_autumn_festival": "中秋节快乐！",
+        "national_day": "国庆节快乐！",
+    },
+    label="节日开头用语",
+    requirements=("CON-08", "CON-09"),
+    source="D02",
+    description="节日期间受理电话的开头用语；具体使用日期以每次节日通知为准（CON-09）。",
 )

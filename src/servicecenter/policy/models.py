@@ -43,6 +43,12 @@ class Regulation(TimeStampedModel):
         verbose_name_plural = _("管理制度")
         constraints = [
             models.UniqueConstraint(fields=["organization", "code", "version"], name="regulation_unique_version"),
+            # NULLs are distinct in a unique index: installation-wide regulations need their own constraint.
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                condition=Q(organization__isnull=True),
+                name="regulation_unique_version_global",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,6 +75,9 @@ class Clause(TimeStampedModel):
         ordering = ("regulation", "sort_key", "id")
         verbose_name = _("条款")
         verbose_name_plural = _("条款")
+        constraints = [
+            models.UniqueConstraint(fields=["regulation", "number"], name="clause_unique_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.regulation} {self.number}"

@@ -20,4 +20,18 @@ IMPLEMENTED: dict[str, Requirement] = {
     "ORG-13": Requirement("限时委托：主任外出时事项转交受托副职，并在每个决定上显示", "a"),
     "ORG-21": Requirement("分中心继承上级制度与参数，除非明确覆盖", "a"),
     "C-01": Requirement("营业时间按中心：每天一个或多个时段、季节、节假日", "a"),
+    "ORG-05": Requirement("组织树 公司→营维中心→服务中心；超出权限与自身事项上报上级营维中心", "b"),
+    "ORG-06": Requirement("流程可有仅知会（报备）的相关方，只接收备案不审批", "b"),
+    "C-03": Requirement("审批路由 = 按数量分档的有序列表；无匹配档送最高一档审批人并标注“无规则，请配置”", "a"),
+    "C-11": Requirement("审批路由按通用角色（而非职务名称）确定审批人", "a"),
+    "ORG-18": Requirement("制度库：有版本、按条编号的管理制度；每个决定引用其依据的条款", "b"),
+    "C-14": Requirement("条文使用更正后的文字，原文保留以便追溯", "a"),
+    "ORG-08": Requirement("每名一线员工有全系统唯一的工号（字母、数字、连字符）", "a"),
+    # workcalendar: business calendar (DESIGN.md §3)
+    "C-02": Requirement("季节 = 按中心按年度录入的命名日期范围；无季节时按常规营业时间", "a"),
+    "ATT-01": Requirement("营业时间按中心设定；服务站默认每天 08:30–20:00", "a"),
+    "ATT-17": Requirement("供暖期内呼叫中心 24 小时倒班值守", "a"),
+    "ATT-21": Requirement("政务大厅办公时间 08:30–11:30、14:30–17:30，仅法定工作日", "a"),
+    "ATT-34": Requirement("在线客服热线 7×24 小时畅通", "a"),
+    "G-12": Requirement("节日问候默认时段 = 营业日历中的法定节假日期间", "a"),
 }

@@ -37,8 +37,14 @@ class ParameterSpec:
     def display(self, value: Any) -> str:
         if value is None:
             return "—（未设置）"
+        if self.choices:
+            labels = dict(self.choices)
+            if value in labels:
+                return labels[value]
         text = self.value_type.display(value)
-        return f"{text} {self.unit}".strip() if self.unit and self.type in {"int", "decimal"} else text
+        if self.unit and self.type in {"int", "decimal"}:
+            return f"{text}{self.unit}" if self.unit == "%" else f"{text} {self.unit}"
+        return text
 
     def clean(self, value: Any) -> Any:
         """Validate a JSON value for this parameter; raises ValueError with a Chinese message."""

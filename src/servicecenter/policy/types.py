@@ -41,10 +41,15 @@ def _parse_int(text: str) -> int:
 
 
 def _validate_decimal(v: Any) -> str:
+    if isinstance(v, bool):
+        raise ValueError("应为数字")
     try:
-        return str(Decimal(str(v)))
+        number = Decimal(str(v).strip())
     except InvalidOperation:
         raise ValueError("应为数字") from None
+    if not number.is_finite():
+        raise ValueError("应为数字")
+    return str(number)
 
 
 def _validate_bool(v: Any) -> bool:
@@ -122,7 +127,10 @@ def _parse_date_range(text: str) -> dict[str, str] | None:
 
 
 def _validate_json(v: Any) -> Any:
-    json.dumps(v)
+    try:
+        json.dumps(v, allow_nan=False)
+    except (TypeError, ValueError):
+        raise ValueError("无法保存为 JSON") from None
     return v
 
 
@@ -143,6 +151,8 @@ def _validate_bands(v: Any) -> list[dict[str, Any]]:
         if not isinstance(band, dict) or "approvers" not in band:
             raise ValueError("每个审批档需要 max_days 和 approvers")
         max_days = band.get("max_days")
+        if out and out[-1]["max_days"] is None:
+            raise ValueError("不限天数的审批档必须放在最后")
         if max_days is not None:
             try:
                 md = Decimal(str(max_days))
@@ -178,6 +188,17 @@ def _display_default(v: Any) -> str:
     if isinstance(v, list | dict):
         return json.dumps(v, ensure_ascii=False)
     return str(v)
+
+
+def _display_json(v: Any) -> str:
+    """Readable text for the common JSON shapes: [code, label] pairs, plain lists, flat mappings."""
+    if isinstance(v, list) and v and all(isinstance(i, list | tuple) and len(i) == 2 for i in v):
+        return "、".join(f"{label}（{code}）" for code, label in v)
+    if isinstance(v, list) and all(isinstance(i, str | int | float) and not isinstance(i, bool) for i in v):
+        return "、".join(str(i) for i in v) if v else "（空）"
+    if isinstance(v, dict) and v and all(not isinstance(i, dict | list) for i in v.values()):
+        return "；".join(f"{k}: {_display_default(i)}" for k, i in v.items())
+    return _display_default(v)
 
 
 def _display_time_ranges(v: Any) -> str:
@@ -240,6 +261,6 @@ TYPES: dict[str, ValueType] = {
         ValueType(
             "approval_bands", "审批档", _validate_bands, lambda s: _validate_bands(_parse_json(s)), _display_bands
         ),
-        ValueType("json", "结构化数据", _validate_json, _parse_json),
+        ValueType("json", "结构化数据", _validate_json, _parse_json, _display_json),
     )
 }

@@ -5,14 +5,19 @@ Resolution order for an organization O on date D (ORG-21: sub-units inherit unle
    an `inherit` row on a level skips that level;
 2. the preset of O's center type (§4 C-01 …);
 3. the seed default declared in code (§6).
+
+D is a calendar day in the organization's own time zone (`Organization.timezone`, default Asia/Shanghai): an
+instant `at` is converted there first, so 2026-01-01 00:30 in Shanghai (2025-12-31 16:30 UTC) is 2026-01-01.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.db.models import Q
 from django.utils import timezone
 
 from servicecenter.core.policy import implements
@@ -34,6 +39,8 @@ class PolicyValue:
     effective_from: date | None = None
     preset_source: str = ""
     row_id: int | None = None
+    set_by_name: str = ""  # who set the override (display name), "" for presets and defaults
+    reason: str = ""  # the reason given with the override
 
     @property
     def requirement(self) -> str:
@@ -52,7 +59,8 @@ class PolicyValue:
         """Where the value comes from, in words (Chinese)."""
         if self.source == "override":
             where = self.organization_name or "全系统"
-            return f"{where}自 {self.effective_from:%Y-%m-%d} 起设定"
+            by = f"（{self.set_by_name}）" if self.set_by_name else ""
+            return f"{where}自 {self.effective_from:%Y-%m-%d} 起设定{by}"
         if self.source == "preset":
             return f"中心类型预设（{self.preset_source}）"
         return f"制度默认值（{self.spec.source or '—'}）" if self.value is not None else "未设置（制度未规定）"
@@ -64,39 +72,61 @@ class PolicyValue:
         return f"依据 {reqs}：{self.spec.label} = {self.display}（{self.origin}）"
 
 
-def _as_date(at: date | datetime | None) -> date:
+def zone_of(org: Any) -> tzinfo:
+    """The time zone an organization reasons in (its `timezone` field), else the installation's."""
+    name = getattr(org, "timezone", "") if org is not None else ""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone.get_default_timezone()
+
+
+def local_today(org: Any = None) -> date:
+    """Today's date in the organization's time zone (C-01: every center reasons in its own local time)."""
+    return timezone.localdate(timezone=zone_of(org))
+
+
+def _as_date(at: date | datetime | None, org: Any = None) -> date:
     if at is None:
-        return timezone.localdate()
+        return local_today(org)
     if isinstance(at, datetime):
-        return timezone.localdate(at) if timezone.is_aware(at) else at.date()
+        return timezone.localdate(at, timezone=zone_of(org)) if timezone.is_aware(at) else at.date()
     return at
 
 
+def _user_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.first_name or user.get_username()
+
+
 def resolve_many(keys: list[str], *, org: Any = None, at: date | datetime | None = None) -> dict[str, PolicyValue]:
-    """Values of several parameters for one organization, in one query (for pages listing parameters)."""
+    """Values of several parameters for one organization (for pages listing parameters).
+
+    Two queries whatever the number of keys and overrides: the organization's ancestors, and the value rows of
+    the whole chain plus the installation-wide rows.
+    """
     from .models import ParameterValue
 
-    day = _as_date(at)
+    day = _as_date(at, org)
     specs = {key: get_spec(key) for key in keys}
     chain: list[Any] = org.ancestors() if org is not None else []
     chain_ids = [o.pk for o in chain]
+    level_filter = Q(organization__isnull=True)
+    if chain_ids:
+        level_filter |= Q(organization_id__in=chain_ids)
     rows = (
-        (
-            ParameterValue.objects.filter(key__in=keys, effective_from__lte=day)
-            .filter(organization_id__in=chain_ids)
-            .order_by("key", "organization_id", "-effective_from", "-id")
-        )
-        if chain_ids
-        else ParameterValue.objects.none()
+        ParameterValue.objects.filter(level_filter, key__in=keys, effective_from__lte=day)
+        .select_related("set_by")
+        .order_by("key", "organization_id", "-effective_from", "-id")
     )
-    global_rows = ParameterValue.objects.filter(
-        key__in=keys, effective_from__lte=day, organization__isnull=True
-    ).order_by("key", "-effective_from", "-id")
     newest: dict[tuple[str, int | None], Any] = {}
-    for row in list(rows) + list(global_rows):
+    for row in rows:
         newest.setdefault((row.key, row.organization_id), row)
 
-    center_type = next((o.center_type for o in chain if o.center_type), "")
+    center_type = next((o.center_type for o in chain if getattr(o, "center_type", "")), "")
     preset = preset_for(center_type)
     result: dict[str, PolicyValue] = {}
     for key, spec in specs.items():
@@ -113,6 +143,8 @@ def resolve_many(keys: list[str], *, org: Any = None, at: date | datetime | None
                     organization_name=level.name if level is not None else "",
                     effective_from=row.effective_from,
                     row_id=row.pk,
+                    set_by_name=_user_name(row.set_by),
+                    reason=row.reason,
                 )
                 break
         if found is None and preset is not None and key in preset.values:
