@@ -37,3 +37,11 @@ class StaffStatus(models.TextChoices):
     ACTIVE = "active", _("在岗")
     ON_LEAVE = "on_leave", _("休假中")
     LEFT = "left", _("已离职")
+
+
+class StaffImportStatus(models.TextChoices):
+    """Where a staff import stands: checked and waiting for the importer's decision, imported, or cancelled."""
+
+    VALIDATED = "validated", _("已校验，待确认")
+    COMMITTED = "committed", _("已导入")
+    CANCELLED = "cancelled", _("已取消")

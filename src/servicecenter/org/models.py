@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from servicecenter.core.models import TimeStampedModel
 
-from .choices import CENTER_KINDS, CenterType, OrganizationKind, StaffStatus
+from .choices import CENTER_KINDS, CenterType, OrganizationKind, StaffImportStatus, StaffStatus
 
 phone_validator = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("请输入有效的电话号码"))
 
@@ -218,3 +218,39 @@ class Delegation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.principal} → {self.delegate}"
+
+
+class StaffImport(TimeStampedModel):
+    """One upload of a staff spreadsheet (.xlsx): every row as read and checked, kept between the check and the
+    importer's decision, and afterwards as the record of what was imported (docs/org.md «批量导入»).
+
+    `rows` is a list of `{"row": <sheet row number>, "values": {column key: text}, "errors": [[column, message]],
+    "staff_id": <id once imported>}`; values are stored as normalised text so the rows can be checked again at
+    commit time. Never deleted: a finished import stays as `committed` or `cancelled`.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_imports", verbose_name=_("导入人")
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=StaffImportStatus.choices, default=StaffImportStatus.VALIDATED
+    )
+    rows = models.JSONField(_("数据行"), default=list, blank=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    valid_rows = models.PositiveIntegerField(_("有效行数"), default=0)
+    created_count = models.PositiveIntegerField(_("已导入人数"), default=0)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("员工导入")
+        verbose_name_plural = _("员工导入")
+        indexes = [models.Index(fields=["uploaded_by", "-created_at"], name="staffimport_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.created_at:%Y-%m-%d %H:%M}）" if self.created_at else self.file_name
+
+    @property
+    def invalid_rows(self) -> int:
+        return self.total_rows - self.valid_rows
