@@ -17,6 +17,7 @@ class NavItem:
     permission: str | None = None  # shown when the user holds it somewhere; None = every signed-in user
     icon: str = ""
     order: int = 100
+    prefix: str = ""  # URL prefix that marks the entry active (default: the entry's own URL)
 
 
 NAV_ITEMS: list[NavItem] = []
@@ -34,7 +35,11 @@ def nav_for(request: HttpRequest) -> dict:
         return cache
     user = request.user
     items = [
-        {"label": i.label, "url": reverse(i.url_name), "active": request.path.startswith(reverse(i.url_name))}
+        {
+            "label": i.label,
+            "url": reverse(i.url_name),
+            "active": request.path.startswith(i.prefix or reverse(i.url_name)),
+        }
         for i in NAV_ITEMS
         if i.permission is None or has_permission_anywhere(user=user, permission=i.permission)
     ]

@@ -10,11 +10,16 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         # Built-in roles and their permission sets are declared in org/roles.py; after every migrate the
-        # groups are brought in line with that declaration (permissions only exist after migrate, as in
-        # django.contrib.auth's own post_migrate handler).
+        # groups are brought in line with that declaration. Permissions only exist once each app's own
+        # post_migrate has run, and roles grant permissions of apps installed after org, so the handler listens
+        # to every app and acts on the last one (see sync_builtin_roles_after_migrate).
         from servicecenter.core.nav import NavItem, register
 
         from .roles import sync_builtin_roles_after_migrate
 
-        post_migrate.connect(sync_builtin_roles_after_migrate, sender=self)
-        register(NavItem(label=_("组织人员"), url_name="org:staff_list", permission="org.view_staff", order=30))
+        post_migrate.connect(sync_builtin_roles_after_migrate, dispatch_uid="org.sync_builtin_roles")
+        register(
+            NavItem(
+                label=_("组织人员"), url_name="org:staff_list", permission="org.view_staff", order=30, prefix="/org/"
+            )
+        )

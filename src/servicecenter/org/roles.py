@@ -137,9 +137,15 @@ def sync_builtin_roles() -> None:
 
 
 def sync_builtin_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate handler: sync once, after the last installed app with models has had its permissions created."""
+    from django.apps import apps
     from django.db import connections
 
     from .models import Role
+
+    last_app = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label != last_app.label:
+        return
 
     table = Role._meta.db_table
     if table in connections[using].introspection.table_names():

@@ -196,6 +196,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` field; name their enums apart so the schema has no collisions.
+    "ENUM_NAME_OVERRIDES": {
+        "StaffStatusEnum": "servicecenter.org.choices.StaffStatus",
+        "StaffImportStatusEnum": "servicecenter.org.choices.StaffImportStatus",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

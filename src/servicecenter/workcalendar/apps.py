@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,7 +20,6 @@ class WorkcalendarConfig(AppConfig):
 
     def ready(self) -> None:
         from servicecenter.core.nav import NavItem, register
-        from servicecenter.org.roles import sync_builtin_roles_after_migrate
 
         from .models import DateOverride, Season, StatutoryHoliday
 
@@ -32,8 +31,5 @@ class WorkcalendarConfig(AppConfig):
                 order=50,
             )
         )
-        # The built-in roles grant workcalendar.view_calendar / change_calendar, which exist only once this app's
-        # own post_migrate has created them (it runs after org's): bring the role groups in line again here.
-        post_migrate.connect(sync_builtin_roles_after_migrate, sender=self)
         for model in (Season, DateOverride, StatutoryHoliday):
             post_save.connect(_forget_calendars, sender=model, dispatch_uid=f"workcalendar-forget-{model.__name__}")
