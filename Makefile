@@ -53,8 +53,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A servicecenter beat -l info
 
+## make bench: generate the bench data set on PostgreSQL (sc_bench, or BENCH_DATABASE_URL) and time the hot pages
 bench: install
 	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/bench_pages.py
 
 clean:
 	rm -rf var/*.sqlite3* var/media var/staticfiles

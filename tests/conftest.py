@@ -12,6 +12,8 @@ import pytest
 
 from tests import factories
 
+pytest_plugins = ["tests.browser_support"]
+
 REQUIRE_SERVICES = os.environ.get("SC_REQUIRE_SERVICES") == "1"
 COLLECTED_CLAUSES: dict[str, list[str]] = {}
 

@@ -6,7 +6,6 @@ import pytest
 
 from servicecenter.approvals import services
 from tests import factories
-from tests.browser.conftest import browser, page  # noqa: F401 - Playwright fixtures for test_browser.py
 
 
 @pytest.fixture

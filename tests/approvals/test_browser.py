@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from servicecenter.core.models import AuditEvent
-from tests.browser.conftest import login, screenshot
+from tests.browser_support import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

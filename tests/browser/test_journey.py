@@ -7,7 +7,7 @@ import pytest
 
 from servicecenter.approvals.models import ApprovalRequest
 from tests import factories
-from tests.browser.conftest import login, screenshot
+from tests.browser_support import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-Secret-2026"

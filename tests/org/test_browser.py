@@ -6,7 +6,7 @@ import pytest
 
 from servicecenter.org.models import Staff
 from tests import factories
-from tests.browser.conftest import browser, login, page, phone_page, screenshot  # noqa: F401 - fixtures
+from tests.browser_support import login, screenshot
 from tests.org.sheets import xlsx_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

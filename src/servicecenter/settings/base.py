@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "servicecenter.workcalendar",
     "servicecenter.notifications",
     "servicecenter.approvals",
+    "servicecenter.demo",  # management commands only (no models): load_demo, run_periodic_jobs
 ]
 
 MIDDLEWARE = [
@@ -223,5 +224,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
