@@ -30,3 +30,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# A URL under /api/ that matches no route answers in the API error format (core.api.page_not_found).
+handler404 = "servicecenter.core.api.page_not_found"

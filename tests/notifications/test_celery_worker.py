@@ -100,7 +100,8 @@ def test_a_real_worker_delivers_a_committed_notification(real_worker, manager_a)
         deadline = time.monotonic() + WORKER_WAIT_SECONDS
         while time.monotonic() < deadline:
             delivery.refresh_from_db()
-            if delivery.status != DeliveryStatus.PENDING:
+            # task_postrun fires just after the task committed its row: wait for both, or the check races it
+            if delivery.status != DeliveryStatus.PENDING and runs:
                 break
             time.sleep(POLL_INTERVAL_SECONDS)
     finally:

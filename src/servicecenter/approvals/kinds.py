@@ -112,11 +112,11 @@ def parse_amount(raw: Any) -> Decimal | None:
     try:
         amount = Decimal(str(raw))
     except InvalidOperation:
-        raise ValidationFailed("金额应为数字", fields={"amount": ["金额应为数字"]}) from None
+        raise ValidationFailed(gettext("金额应为数字"), fields={"amount": [gettext("金额应为数字")]}) from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationFailed("金额不能为负数", fields={"amount": ["金额不能为负数"]})
+        raise ValidationFailed(gettext("金额不能为负数"), fields={"amount": [gettext("金额不能为负数")]})
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed("金额最多两位小数", fields={"amount": ["金额最多两位小数"]})
+        raise ValidationFailed(gettext("金额最多两位小数"), fields={"amount": [gettext("金额最多两位小数")]})
     return amount
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from servicecenter.core.access import has_permission_in, organizations_where, scope
 from servicecenter.core.errors import ValidationFailed
@@ -106,7 +107,7 @@ def request_list_visible_to(
     status = (filters.get("status") or "").strip()
     if status:
         if status not in ApprovalRequestStatus.values:
-            raise ValidationFailed("无效的状态", fields={"status": ["无效的状态"]})
+            raise ValidationFailed(_("无效的状态"), fields={"status": [_("无效的状态")]})
         qs = qs.filter(status=status)
     kind = (filters.get("kind") or "").strip()
     if kind:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -12,15 +13,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import DomainError
 
 _MESSAGES = {
-    "not_authenticated": "请先登录",
-    "authentication_failed": "身份验证失败",
-    "permission_denied": "没有权限执行此操作",
-    "not_found": "记录不存在或无权访问",
-    "method_not_allowed": "不支持该请求方法",
-    "parse_error": "请求格式错误",
-    "throttled": "请求过于频繁，请稍后再试",
-    "unsupported_media_type": "不支持的内容类型",
-    "not_acceptable": "无法满足请求的格式",
+    "not_authenticated": gettext_lazy("请先登录"),
+    "authentication_failed": gettext_lazy("身份验证失败"),
+    "permission_denied": gettext_lazy("没有权限执行此操作"),
+    "not_found": gettext_lazy("记录不存在或无权访问"),
+    "method_not_allowed": gettext_lazy("不支持该请求方法"),
+    "parse_error": gettext_lazy("请求格式错误"),
+    "throttled": gettext_lazy("请求过于频繁，请稍后再试"),
+    "unsupported_media_type": gettext_lazy("不支持的内容类型"),
+    "not_acceptable": gettext_lazy("无法满足请求的格式"),
 }
 
 
@@ -61,7 +62,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(
-            error_body(code="invalid", message="输入有误，请检查标出的字段", fields=fields),
+            error_body(code="invalid", message=gettext("输入有误，请检查标出的字段"), fields=fields),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
@@ -72,11 +73,78 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        body = error_body(code="invalid", message="输入有误，请检查标出的字段", fields=_flatten(exc.detail))
+        body = error_body(code="invalid", message=gettext("输入有误，请检查标出的字段"), fields=_flatten(exc.detail))
     else:
         code = getattr(exc, "default_code", "error")
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        message = _MESSAGES.get(code) or (str(detail) if not isinstance(detail, dict | list) else "请求失败")
+        message = str(_MESSAGES.get(code) or "") or (str(detail) if not isinstance(detail, dict | list) else gettext("请求失败"))
         body = error_body(code=code, message=message)
     response.data = body
     return response
+
+
+def page_not_found(request, exception):
+    """handler404: under /api/ a URL that matches no route answers in the error format, elsewhere the HTML page.
+
+    An id that is not a number (/api/v1/approvals/requests/abc/) matches no route, so Django, not DRF, answers it.
+    """
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if request.path_info.startswith("/api/"):
+        body = error_body(code="not_found", message=str(_MESSAGES["not_found"]))
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "统一错误格式 / the one error format of every 4xx answer",
+    "properties": {
+        "code": {"type": "string", "description": "invalid, not_authenticated, permission_denied, not_found, conflict…"},
+        "message": {"type": "string", "description": "中文说明 / a Chinese message for people"},
+        "fields": {
+            "type": "object",
+            "description": "字段 → 错误列表 / field name → its messages",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "clause": {"type": "string", "description": "依据的制度条款编号（可为空）/ the requirement ID, may be empty"},
+    },
+    "required": ["code", "message", "fields", "clause"],
+}
+_ERROR_DESCRIPTIONS = {
+    "400": "输入有误 / invalid input",
+    "401": "请先登录 / not authenticated",
+    "403": "未登录或没有权限 / not authenticated (session) or not permitted",
+    "404": "记录不存在或无权访问 / not found or not visible to you",
+    "409": "与当前状态冲突（已被他人处理）/ conflict with the current state",
+    "415": "不支持的内容类型 / unsupported media type",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents its 4xx answers with the `Error` schema.
+
+    401/403/404 for every operation (all need a login; objects and organizations out of reach are 404; a page past
+    the end is 404), 400 where the operation takes input, 409/415 where it changes state. An answer a view already
+    declares keeps its description; a bare `object` schema becomes the `Error` reference.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = ["401", "403", "404"]
+            has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+            if method != "get":
+                codes += ["400", "409", "415"]
+            elif has_query:
+                codes.append("400")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                answer = responses.setdefault(code, {"description": _ERROR_DESCRIPTIONS[code]})
+                content = answer.setdefault("content", {}).setdefault("application/json", {})
+                if content.get("schema") in (None, {"type": "object"}):
+                    content["schema"] = ref
+    return result

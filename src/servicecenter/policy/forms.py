@@ -15,7 +15,7 @@ _PLACEHOLDERS = {
     "int": "30",
     "decimal": "5",
     "time_ranges": "08:30-11:30, 14:30-17:30",
-    "date_range": "2026-11-15 至 2027-03-15",
+    "date_range": _("2026-11-15 至 2027-03-15"),
 }
 _HELP = {
     "time_ranges": _("一个或多个时段，用逗号分隔，如 08:30-11:30, 14:30-17:30"),
@@ -65,7 +65,7 @@ class ParameterValueForm(_MarkInvalid, forms.Form):
             example = spec.default if spec.default is not None else current
             if example is not None:
                 sample = json.dumps(example, ensure_ascii=False)
-                field.help_text = f"{_HELP[spec.type]}。{_('示例（默认值）')}：{sample}"
+                field.help_text = _("%(help)s。示例（默认值）：%(sample)s") % {"help": _HELP[spec.type], "sample": sample}
             else:
                 field.help_text = str(_HELP[spec.type])
         elif spec.type == "int":
@@ -77,7 +77,7 @@ class ParameterValueForm(_MarkInvalid, forms.Form):
         if spec.type in _PLACEHOLDERS:
             field.widget.attrs["placeholder"] = _PLACEHOLDERS[spec.type]
         if spec.unit:
-            field.label = f"{_('新值')}（{spec.unit}）"
+            field.label = _("新值（%(unit)s）") % {"unit": spec.unit}
         if not self.is_bound:
             if current is not None:
                 if spec.type == "bool":

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from .types import TYPES, ValueType
 
 
@@ -52,12 +54,12 @@ class ParameterSpec:
             return None
         cleaned = self.value_type.validate(value)
         if self.choices and cleaned not in {c for c, _ in self.choices}:
-            raise ValueError("不在可选范围内")
+            raise ValueError(gettext("不在可选范围内"))
         return cleaned
 
     def parse(self, text: str) -> Any:
         if not text.strip():
-            raise ValueError("请填写参数值")
+            raise ValueError(gettext("请填写参数值"))
         return self.clean(self.value_type.parse(text))
 
 

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from servicecenter.core.access import has_permission_anywhere, has_permission_in, organizations_where
 from servicecenter.core.models import AuditEvent
@@ -34,17 +35,17 @@ GLOBAL = "global"  # ?org=global: the installation-wide level (superusers only)
 SWITCHER_KINDS = ("company", "ops_center", "service_center", "sub_center")
 
 APP_LABELS = {
-    "attendance": "考勤与营业时间",
-    "leave": "请假",
-    "points": "积分、绩效与工资",
-    "workorders": "工单",
-    "service": "客户服务登记",
-    "callbacks": "回访",
-    "approvals": "审批",
-    "finance": "账务",
-    "inspections": "检查与卫生",
-    "govservice": "政务服务",
-    "scripts": "服务用语",
+    "attendance": gettext_lazy("考勤与营业时间"),
+    "leave": gettext_lazy("请假"),
+    "points": gettext_lazy("积分、绩效与工资"),
+    "workorders": gettext_lazy("工单"),
+    "service": gettext_lazy("客户服务登记"),
+    "callbacks": gettext_lazy("回访"),
+    "approvals": gettext_lazy("审批"),
+    "finance": gettext_lazy("账务"),
+    "inspections": gettext_lazy("检查与卫生"),
+    "govservice": gettext_lazy("政务服务"),
+    "scripts": gettext_lazy("服务用语"),
 }
 
 
@@ -64,7 +65,7 @@ class PolicyScope:
 
     @property
     def name(self) -> str:
-        return "全系统" if self.is_global else self.organization.name
+        return gettext("全系统") if self.is_global else self.organization.name
 
 
 def _default_organization(user: Any, visible: QuerySet) -> Any:
@@ -209,7 +210,7 @@ class RegulationView:
     @property
     def inherited_from(self) -> str:
         org = self.regulation.organization
-        return org.name if org is not None else "全系统"
+        return org.name if org is not None else gettext("全系统")
 
 
 @dataclass
@@ -401,14 +402,14 @@ def parameter_detail(*, spec: ParameterSpec, scope: PolicyScope, at: date | None
             status = "in_force"
         else:
             status = "superseded"
-        display = "恢复继承" if row.inherit else spec.display(row.value)
+        display = gettext("恢复继承") if row.inherit else spec.display(row.value)
         views.append(
             ParameterRowView(
                 row=row,
                 status=status,
                 applies=row.pk == now_value.row_id,
                 display=display,
-                level=names.get(row.organization_id, "全系统") if row.organization_id else "全系统",
+                level=names.get(row.organization_id, gettext("全系统")) if row.organization_id else gettext("全系统"),
             )
         )
     own_id = organization.pk if organization is not None else None

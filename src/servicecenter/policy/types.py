@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 _TIME = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
 
 
@@ -29,7 +31,7 @@ def _time_minutes(text: str) -> int:
 
 def _validate_int(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError("应为整数")
+        raise ValueError(gettext("应为整数"))
     return v
 
 
@@ -37,24 +39,24 @@ def _parse_int(text: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise ValueError("请输入整数") from None
+        raise ValueError(gettext("请输入整数")) from None
 
 
 def _validate_decimal(v: Any) -> str:
     if isinstance(v, bool):
-        raise ValueError("应为数字")
+        raise ValueError(gettext("应为数字"))
     try:
         number = Decimal(str(v).strip())
     except InvalidOperation:
-        raise ValueError("应为数字") from None
+        raise ValueError(gettext("应为数字")) from None
     if not number.is_finite():
-        raise ValueError("应为数字")
+        raise ValueError(gettext("应为数字"))
     return str(number)
 
 
 def _validate_bool(v: Any) -> bool:
     if not isinstance(v, bool):
-        raise ValueError("应为是/否")
+        raise ValueError(gettext("应为是/否"))
     return v
 
 
@@ -64,28 +66,28 @@ def _parse_bool(text: str) -> bool:
         return True
     if t in {"0", "false", "no", "off", "否", "关", "停用"}:
         return False
-    raise ValueError("请输入 是 或 否")
+    raise ValueError(gettext("请输入 是 或 否"))
 
 
 def _validate_text(v: Any) -> str:
     if not isinstance(v, str):
-        raise ValueError("应为文本")
+        raise ValueError(gettext("应为文本"))
     return v
 
 
 def _validate_time_ranges(v: Any) -> list[list[str]]:
     if not isinstance(v, list) or not v:
-        raise ValueError("至少需要一个时段")
+        raise ValueError(gettext("至少需要一个时段"))
     out: list[list[str]] = []
     last_end = -1
     for item in v:
         if not (isinstance(item, list | tuple) and len(item) == 2):
-            raise ValueError("时段应为 [开始, 结束]")
+            raise ValueError(gettext("时段应为 [开始, 结束]"))
         start, end = _time_minutes(str(item[0])), _time_minutes(str(item[1]))
         if end <= start:
             raise ValueError(f"结束时间应晚于开始时间：{item[0]}–{item[1]}")
         if start < last_end:
-            raise ValueError("时段不能重叠，且须按时间先后排列")
+            raise ValueError(gettext("时段不能重叠，且须按时间先后排列"))
         last_end = end
         out.append([f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"])
     return out
@@ -106,13 +108,13 @@ def _validate_date_range(v: Any) -> dict[str, str] | None:
     if v is None:
         return None
     if not isinstance(v, dict) or set(v) != {"start", "end"}:
-        raise ValueError("日期范围应包含开始和结束")
+        raise ValueError(gettext("日期范围应包含开始和结束"))
     try:
         start, end = date.fromisoformat(v["start"]), date.fromisoformat(v["end"])
     except (TypeError, ValueError):
-        raise ValueError("日期格式应为 YYYY-MM-DD") from None
+        raise ValueError(gettext("日期格式应为 YYYY-MM-DD")) from None
     if end < start:
-        raise ValueError("结束日期不能早于开始日期")
+        raise ValueError(gettext("结束日期不能早于开始日期"))
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
@@ -122,7 +124,7 @@ def _parse_date_range(text: str) -> dict[str, str] | None:
         return None
     bits = re.split(r"\s*(?:至|~|～|/)\s*|\s+-\s+|(?<=\d)\s*–\s*(?=\d)", t)
     if len(bits) != 2:
-        raise ValueError("日期范围格式应为 2026-11-15 至 2027-03-15")
+        raise ValueError(gettext("日期范围格式应为 2026-11-15 至 2027-03-15"))
     return _validate_date_range({"start": bits[0], "end": bits[1]})
 
 
@@ -130,7 +132,7 @@ def _validate_json(v: Any) -> Any:
     try:
         json.dumps(v, allow_nan=False)
     except (TypeError, ValueError):
-        raise ValueError("无法保存为 JSON") from None
+        raise ValueError(gettext("无法保存为 JSON")) from None
     return v
 
 
@@ -144,31 +146,31 @@ def _parse_json(text: str) -> Any:
 def _validate_bands(v: Any) -> list[dict[str, Any]]:
     """Approval bands (C-03): ordered list of {max_days, approvers: [role codes], notify: [role codes], form}."""
     if not isinstance(v, list) or not v:
-        raise ValueError("至少需要一个审批档")
+        raise ValueError(gettext("至少需要一个审批档"))
     out = []
     last = Decimal("-1")
     for band in v:
         if not isinstance(band, dict) or "approvers" not in band:
-            raise ValueError("每个审批档需要 max_days 和 approvers")
+            raise ValueError(gettext("每个审批档需要 max_days 和 approvers"))
         max_days = band.get("max_days")
         if out and out[-1]["max_days"] is None:
-            raise ValueError("不限天数的审批档必须放在最后")
+            raise ValueError(gettext("不限天数的审批档必须放在最后"))
         if max_days is not None:
             try:
                 md = Decimal(str(max_days))
             except InvalidOperation:
-                raise ValueError("max_days 应为数字") from None
+                raise ValueError(gettext("max_days 应为数字")) from None
             if md <= last:
-                raise ValueError("审批档须按天数从小到大排列")
+                raise ValueError(gettext("审批档须按天数从小到大排列"))
             if (md * 2) != (md * 2).to_integral_value():
-                raise ValueError("天数以半天为单位")
+                raise ValueError(gettext("天数以半天为单位"))
             last = md
         approvers = band["approvers"]
         if not isinstance(approvers, list) or not approvers or not all(isinstance(a, str) for a in approvers):
-            raise ValueError("approvers 应为角色编码列表")
+            raise ValueError(gettext("approvers 应为角色编码列表"))
         notify = band.get("notify", [])
         if not isinstance(notify, list):
-            raise ValueError("notify 应为角色编码列表")
+            raise ValueError(gettext("notify 应为角色编码列表"))
         out.append(
             {
                 "max_days": None if max_days is None else str(max_days),
@@ -243,24 +245,24 @@ class ValueType:
 TYPES: dict[str, ValueType] = {
     t.code: t
     for t in (
-        ValueType("int", "整数", _validate_int, _parse_int),
-        ValueType("decimal", "数字", _validate_decimal, lambda s: _validate_decimal(s.strip())),
-        ValueType("bool", "是/否", _validate_bool, _parse_bool),
-        ValueType("text", "文本", _validate_text, lambda s: s.strip()),
+        ValueType("int", gettext_lazy("整数"), _validate_int, _parse_int),
+        ValueType("decimal", gettext_lazy("数字"), _validate_decimal, lambda s: _validate_decimal(s.strip())),
+        ValueType("bool", gettext_lazy("是/否"), _validate_bool, _parse_bool),
+        ValueType("text", gettext_lazy("文本"), _validate_text, lambda s: s.strip()),
         ValueType(
-            "time_ranges", "时段", _validate_time_ranges, _parse_time_ranges, _display_time_ranges, _display_time_ranges
+            "time_ranges", gettext_lazy("时段"), _validate_time_ranges, _parse_time_ranges, _display_time_ranges, _display_time_ranges
         ),
         ValueType(
             "date_range",
-            "日期范围",
+            gettext_lazy("日期范围"),
             _validate_date_range,
             _parse_date_range,
             _display_date_range,
             lambda v: "" if not v else f"{v['start']} 至 {v['end']}",
         ),
         ValueType(
-            "approval_bands", "审批档", _validate_bands, lambda s: _validate_bands(_parse_json(s)), _display_bands
+            "approval_bands", gettext_lazy("审批档"), _validate_bands, lambda s: _validate_bands(_parse_json(s)), _display_bands
         ),
-        ValueType("json", "结构化数据", _validate_json, _parse_json, _display_json),
+        ValueType("json", gettext_lazy("结构化数据"), _validate_json, _parse_json, _display_json),
     )
 }

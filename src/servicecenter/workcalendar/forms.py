@@ -165,18 +165,18 @@ def parse_instant(text: str, tz: tzinfo, *, require_tz: bool = False) -> datetim
     """
     text = (text or "").strip()
     if not text:
-        raise ValueError("请填写时间")
+        raise ValueError(gettext("请填写时间"))
     text = _OFFSET_LOST_PLUS.sub(r"+\1", text) if "T" in text else text
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"时间格式应为 ISO 8601，如 2025-10-09T09:00:00+08:00：{text}") from None
+        raise ValueError(gettext("时间格式应为 ISO 8601，如 2025-10-09T09:00:00+08:00：%(text)s") % {"text": text}) from None
     if value.tzinfo is None or value.utcoffset() is None:
         if require_tz:
-            raise ValueError("时间须带时区，如 2025-10-09T09:00:00+08:00")
+            raise ValueError(gettext("时间须带时区，如 2025-10-09T09:00:00+08:00"))
         value = value.replace(tzinfo=tz)
     if not 1970 <= value.year <= 2100:
-        raise ValueError("年份应在 1970–2100 之间")
+        raise ValueError(gettext("年份应在 1970–2100 之间"))
     return value
 
 

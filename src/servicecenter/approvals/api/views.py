@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -28,6 +29,8 @@ ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields
 class ApprovalRequestListApi(APIView):
     """GET: the requests I may see (filters: status, kind, q, mine). POST: submit a 事项请示 (kind "general")."""
 
+    pagination_class = Pagination  # documents GET as a page {count, next, previous, results}
+
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, description="pending | returned | approved | rejected | withdrawn"),
@@ -52,7 +55,7 @@ class ApprovalRequestListApi(APIView):
         serializer.is_valid(raise_exception=True)
         organization = selectors.home_organization(user=request.user)
         if not selectors.can_submit(user=request.user, organization=organization):
-            raise NotAllowed("您没有提交审批申请的权限")
+            raise NotAllowed(_("您没有提交审批申请的权限"))
         approval = services.request_submit(
             actor=request.user,
             kind=GENERAL,
@@ -74,6 +77,8 @@ class ApprovalRequestDetailApi(APIView):
 
 class InboxApi(APIView):
     """The steps waiting for me (as assignee, principal or current delegate), oldest first."""
+
+    pagination_class = Pagination  # documents GET as a page {count, next, previous, results}
 
     @extend_schema(responses={200: InboxStepSerializer(many=True)})
     def get(self, request: Request) -> Response:
