@@ -5,7 +5,7 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicecenter.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicecenter.settings.embedded")
 
 app = Celery("servicecenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")

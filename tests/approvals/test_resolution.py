@@ -102,3 +102,26 @@ def test_role_holders_are_resolved_again_when_a_step_becomes_pending(tree, submi
 def test_user_without_role_in_org_cannot_submit_there(tree, clerk_a, manager_b):
     with pytest.raises(NotAllowed):
         services.request_submit(actor=clerk_a.user, kind="general", organization=tree["b"], title="越权提交")
+
+
+@pytest.mark.clause("ORG-05", "C-11")
+def test_general_request_in_a_gov_hall_goes_to_the_hall_leaders(tree):
+    # given a D19 hall with its leaders (it has no center manager)
+    from servicecenter.approvals import services
+
+    hall = tree["b"]
+    leader = factories.make_staff(hall, "leader_in_charge", name="分管领导")
+    principal = factories.make_staff(hall, "principal_leader", name="主要领导")
+    window = factories.make_staff(hall, "window_staff", name="窗口人员")
+    # when a window clerk asks for a small and a large amount
+    small = services.request_submit(
+        actor=window.user, kind="general", organization=hall, title="买打印纸", payload={"amount": "200"}
+    )
+    large = services.request_submit(
+        actor=window.user, kind="general", organization=hall, title="换叫号机", payload={"amount": "9000"}
+    )
+    # then the hall preset routes them to the leader in charge, and on to the principal leader above the limit
+    assert [s.assignee_id for s in small.steps.order_by("order")] == [leader.user_id]
+    assert [s.assignee_id for s in large.steps.order_by("order")] == [leader.user_id, principal.user_id]
+    assert "no_approver" not in small.route_flags
+    assert "approvals.general_route_roles" not in small.route_citation or "中心类型预设" in small.route_citation

@@ -292,3 +292,20 @@ def test_subject_links_the_record_being_approved(tree, clerk_a, manager_a, filin
     req.refresh_from_db()
     assert req.subject == clerk_a
     assert req.subject_id == str(clerk_a.pk)
+
+
+def test_waiting_for_you_notifications_are_settled_once_decided_or_withdrawn(tree, submit, clerk_a, manager_a, gm):
+    # given a large request: manager first, then the GM; the manager has «待您审批» unread
+    from servicecenter.notifications.selectors import unread_count
+
+    req = submit(clerk_a, title="采购空调", amount="9000")
+    assert unread_count(user=manager_a.user) == 1
+    # when the manager approves
+    services.step_decide(actor=manager_a.user, step_id=pending_step(req).pk, decision="approve")
+    # then the manager's item is settled and the GM has his own
+    assert unread_count(user=manager_a.user) == 0
+    assert unread_count(user=gm.user) == 1
+    # when the requester withdraws, the GM's item is settled too (he is told of the withdrawal instead)
+    services.request_withdraw(actor=clerk_a.user, request_id=req.pk)
+    unread = Notification.objects.filter(recipient=gm.user, read_at__isnull=True)
+    assert [n.verb for n in unread] == ["approvals.request.withdrawn"]

@@ -71,3 +71,21 @@ def test_language_switch_to_english(client, tree):
     page = client.get(reverse("login"))  # any page renders in English now
     assert page.status_code in (200, 302)
     assert client.cookies["django_language"].value == "en"
+
+
+@pytest.mark.clause("ORG-08")
+def test_staff_number_logs_in_whatever_its_case(client, tree):
+    staff = factories.make_staff(tree["a"], "order_clerk")
+    resp = client.post(reverse("login"), {"username": staff.staff_no.lower(), "password": "pw-Secret-2026"})
+    assert resp.status_code == 302 and client.session["_auth_user_id"] == str(staff.user_id)
+
+
+def test_lockout_counts_both_cases_together(client, tree, settings):
+    staff = factories.make_staff(tree["a"], "order_clerk")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        name = staff.staff_no.lower() if i % 2 else staff.staff_no
+        client.post(reverse("login"), {"username": name, "password": "wrong"}, REMOTE_ADDR="10.0.0.7")
+    resp = client.post(
+        reverse("login"), {"username": staff.staff_no, "password": "pw-Secret-2026"}, REMOTE_ADDR="10.0.0.7"
+    )
+    assert resp.status_code == 429

@@ -32,6 +32,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.core.errors import ValidationFailed
@@ -121,12 +122,16 @@ def parse_amount(raw: Any) -> Decimal | None:
 
 
 def general_route(ctx: RouteContext) -> Route:
-    """事项请示: center manager up to `approvals.general_manager_limit_cny`, then also the ops-center GM (ORG-05)."""
+    """事项请示: the center's head up to `approvals.general_manager_limit_cny`, then also the superior (ORG-05); the
+    roles come from `approvals.general_route_roles` (the gov-hall preset names the hall's leaders, LEV-10/LEV-11)."""
     from servicecenter.policy.values import value
 
     limit = value("approvals.general_manager_limit_cny", org=ctx.organization, at=ctx.at)
-    route = general_request_route(amount=parse_amount(ctx.payload.get("amount")), manager_limit=Decimal(limit.value))
-    return replace(route, citation=limit.citation)
+    roles = value("approvals.general_route_roles", org=ctx.organization, at=ctx.at)
+    route = general_request_route(
+        amount=parse_amount(ctx.payload.get("amount")), manager_limit=Decimal(limit.value), roles=roles.value
+    )
+    return replace(route, citation=f"{limit.citation}；{roles.citation}")
 
 
 def general_describe(payload: Mapping[str, Any]) -> list[tuple[Any, str]]:

@@ -80,13 +80,22 @@ def route_from_bands(*, quantity: Decimal, bands: Sequence[Mapping[str, Any]]) -
     )
 
 
+DEFAULT_GENERAL_ROLES: Mapping[str, Sequence[str]] = {
+    "within_limit": ("center_manager",),
+    "above_limit": ("center_manager", "ops_center_gm"),
+}
+
+
 @implements("ORG-05")
-def general_request_route(*, amount: Decimal | None, manager_limit: Decimal) -> Route:
-    """ORG-05: a 事项请示 up to the manager's limit (`approvals.general_manager_limit_cny`) is approved by the
-    center manager; above it the manager approves first and the ops-center GM decides. No amount = within limit."""
-    if amount is not None and Decimal(str(amount)) > Decimal(str(manager_limit)):
-        return Route(steps=("center_manager", "ops_center_gm"), clause="ORG-05")
-    return Route(steps=("center_manager",), clause="ORG-05")
+def general_request_route(
+    *, amount: Decimal | None, manager_limit: Decimal, roles: Mapping[str, Sequence[str]] = DEFAULT_GENERAL_ROLES
+) -> Route:
+    """ORG-05: a 事项请示 up to the limit (`approvals.general_manager_limit_cny`) is approved by the center's head
+    (`approvals.general_route_roles["within_limit"]`: the center manager at a service station, the leader in charge
+    at a government hall); above it the head approves first and the superior decides (`"above_limit"`: the
+    ops-center GM, or the principal leader). No amount = within the limit."""
+    key = "above_limit" if amount is not None and Decimal(str(amount)) > Decimal(str(manager_limit)) else "within_limit"
+    return Route(steps=tuple(roles[key]), clause="ORG-05")
 
 
 @dataclass(frozen=True)

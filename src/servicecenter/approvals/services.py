@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from servicecenter.core import audit
 from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed
-from servicecenter.notifications.services import notify
+from servicecenter.notifications.services import notifications_settle, notify
 from servicecenter.org.models import Organization, Staff
 from servicecenter.policy.values import value
 
@@ -348,6 +348,10 @@ def request_submit(
     return request
 
 
+# Notifications that ask someone to act on a request; settled (marked read) once that action is moot.
+SETTLED_VERBS = ("approvals.step.assigned", "approvals.step.reminded")
+
+
 @transaction.atomic
 def step_decide(
     *, actor: Any, step_id: int, decision: str, comment: str = "", now: datetime | None = None
@@ -389,6 +393,8 @@ def step_decide(
         raise ValidationFailed("驳回或退回时必须填写意见", fields={"comment": ["驳回或退回时必须填写意见"]})
 
     old_step, old_request = step.status, request.status
+    # The «待您审批» and reminder notifications of this request are done with; the next step gets its own.
+    notifications_settle(target=request, verbs=SETTLED_VERBS, now=now)
     step.status = policies.DECISION_STEP_STATUS[decision]
     step.decided_by = user
     step.decided_at = now
@@ -513,6 +519,7 @@ def request_withdraw(*, actor: Any, request_id: int, now: datetime | None = None
             step.save(update_fields=["status", "updated_at"])
     old = request.status
     request.status = R.WITHDRAWN
+    notifications_settle(target=request, verbs=SETTLED_VERBS, now=now)
     request.decided_at = now
     request.current_step_order = None
     request.save(update_fields=["status", "decided_at", "current_step_order", "updated_at"])

@@ -78,10 +78,10 @@ PEOPLE: tuple[PersonRow, ...] = (
 
 SUPERUSER = "admin"
 
-# Seed regulations loaded per unit (REQUIREMENTS.md §1 document codes): the call-center conduct rules (D02) for
-# the whole company, the station's own regulation (D01) and the hall's (D19). Sub-units inherit them (ORG-21).
+# Seed regulations loaded per unit (REQUIREMENTS.md §1 document codes): the station's own regulation (D01) and
+# the hall's (D19); sub-units inherit them (ORG-21). The call-center rules (D02) belong to a call center, which the
+# demo does not have: loaded company-wide they would put heating-repair scripts on the hall's pages.
 REGULATION_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (COMPANY, ("D02",)),
     (STATION, ("D01",)),
     (HALL, ("D19",)),
 )

@@ -193,6 +193,22 @@ def notifications_mark_all_read(*, actor: Any, now: datetime | None = None) -> i
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=now, updated_at=now)
 
 
+@transaction.atomic
+def notifications_settle(*, target: Any, verbs: Sequence[str], now: datetime | None = None) -> int:
+    """Mark read the unread notifications about `target` with one of `verbs`: the thing they asked for is done
+    (e.g. «待您审批» once the step is decided or the request withdrawn), so unread counts mean "still to do".
+    Returns how many changed. Not a business event of its own: the caller's audit event covers it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        verb__in=list(verbs),
+        read_at__isnull=True,
+    ).update(read_at=now, updated_at=now)
+
+
 @dataclass(frozen=True)
 class Attempt:
     """What `delivery_attempt` did: `outcome` is "sent", "retry" (failed, will be retried), "dead" or "skipped"

@@ -487,6 +487,16 @@ declare(
     description="事项请示金额不超过该值由服务中心经理审批；超过时经理审批后报营维中心总经理审批。",
 )
 declare(
+    "approvals.general_route_roles",
+    type="json",
+    default={"within_limit": ["center_manager"], "above_limit": ["center_manager", "ops_center_gm"]},
+    label="事项请示：审批角色",
+    requirements=("ORG-05", "C-11"),
+    source="不在原文（ORG-05）",
+    description="金额不超过上限（within_limit）与超过上限（above_limit）时依次审批的角色编码。"
+    "服务站为中心经理、营维中心总经理；政务大厅预设为分管领导、党政主要领导。",
+)
+declare(
     "approvals.escalation_roles",
     type="json",
     default={"center_manager": "ops_center_gm", "leader_in_charge": "principal_leader", "supervisor": "center_manager"},

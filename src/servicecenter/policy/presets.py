@@ -69,6 +69,11 @@ PRESETS: dict[str, Preset] = {
                 ],
                 # LEV-04 (offset personal leave against rest days) is D01's rule only (C-04).
                 "leave.personal_offsets_rest_days": False,
+                # ORG-05 / C-11 in a hall: requests go to the hall's leaders, not to a center manager it has none of.
+                "approvals.general_route_roles": {
+                    "within_limit": ["leader_in_charge"],
+                    "above_limit": ["leader_in_charge", "principal_leader"],
+                },
             },
         ),
         Preset(
