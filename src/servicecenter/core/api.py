@@ -77,7 +77,9 @@ def exception_handler(exc, context):
     else:
         code = getattr(exc, "default_code", "error")
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        message = str(_MESSAGES.get(code) or "") or (str(detail) if not isinstance(detail, dict | list) else gettext("请求失败"))
+        message = str(_MESSAGES.get(code) or "") or (
+            str(detail) if not isinstance(detail, dict | list) else gettext("请求失败")
+        )
         body = error_body(code=code, message=message)
     response.data = body
     return response
@@ -101,7 +103,10 @@ ERROR_SCHEMA = {
     "type": "object",
     "description": "统一错误格式 / the one error format of every 4xx answer",
     "properties": {
-        "code": {"type": "string", "description": "invalid, not_authenticated, permission_denied, not_found, conflict…"},
+        "code": {
+            "type": "string",
+            "description": "invalid, not_authenticated, permission_denied, not_found, conflict…",
+        },
         "message": {"type": "string", "description": "中文说明 / a Chinese message for people"},
         "fields": {
             "type": "object",

@@ -540,3 +540,44 @@ def staff_import_cancel(*, actor: Any, staff_import: StaffImport) -> StaffImport
         changes={"status": [StaffImportStatus.VALIDATED, StaffImportStatus.CANCELLED]},
     )
     return imp
+
+
+@transaction.atomic
+def delegation_end(*, actor: Any, delegation: Delegation, now: datetime | None = None, note: str = "") -> Delegation:
+    """End a delegation early — the principal is back (ORG-13). Only the principal (or a superuser) may end it.
+
+    A delegation that has not started yet is withdrawn (inactive); a running one ends now (its `ends_at` moves to
+    `now`, so decisions already taken under it stay explained). Steps already decided are untouched; pending steps
+    assigned to the delegate remain decidable by the principal, who may always act on his own steps.
+    """
+    now = now or timezone.now()
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    user = getattr(actor, "user", actor)
+    if not (getattr(user, "is_superuser", False) or delegation.principal_id == getattr(user, "pk", None)):
+        raise NotAllowed("只有委托人本人可以结束委托", clause="ORG-13")
+    if not delegation.is_active or delegation.ends_at <= now:
+        raise ValidationFailed("该委托已结束", code="no_change", clause="ORG-13")
+    before = {"is_active": delegation.is_active, "ends_at": delegation.ends_at.isoformat()}
+    if delegation.starts_at >= now:
+        delegation.is_active = False
+    else:
+        delegation.ends_at = now
+    delegation.save(update_fields=["is_active", "ends_at", "updated_at"])
+    staff = getattr(delegation.principal, "staff", None)
+    audit.record(
+        actor=actor,
+        verb="org.delegation.ended",
+        target=delegation,
+        clause="ORG-13",
+        organization=staff.organization if staff else None,
+        changes={
+            key: [old, new]
+            for key, old, new in (
+                ("is_active", before["is_active"], delegation.is_active),
+                ("ends_at", before["ends_at"], delegation.ends_at.isoformat()),
+            )
+            if old != new
+        },
+        note=note,
+    )
+    return delegation

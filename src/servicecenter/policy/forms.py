@@ -65,7 +65,10 @@ class ParameterValueForm(_MarkInvalid, forms.Form):
             example = spec.default if spec.default is not None else current
             if example is not None:
                 sample = json.dumps(example, ensure_ascii=False)
-                field.help_text = _("%(help)s。示例（默认值）：%(sample)s") % {"help": _HELP[spec.type], "sample": sample}
+                field.help_text = _("%(help)s。示例（默认值）：%(sample)s") % {
+                    "help": _HELP[spec.type],
+                    "sample": sample,
+                }
             else:
                 field.help_text = str(_HELP[spec.type])
         elif spec.type == "int":

@@ -250,7 +250,12 @@ TYPES: dict[str, ValueType] = {
         ValueType("bool", gettext_lazy("是/否"), _validate_bool, _parse_bool),
         ValueType("text", gettext_lazy("文本"), _validate_text, lambda s: s.strip()),
         ValueType(
-            "time_ranges", gettext_lazy("时段"), _validate_time_ranges, _parse_time_ranges, _display_time_ranges, _display_time_ranges
+            "time_ranges",
+            gettext_lazy("时段"),
+            _validate_time_ranges,
+            _parse_time_ranges,
+            _display_time_ranges,
+            _display_time_ranges,
         ),
         ValueType(
             "date_range",
@@ -261,7 +266,11 @@ TYPES: dict[str, ValueType] = {
             lambda v: "" if not v else f"{v['start']} 至 {v['end']}",
         ),
         ValueType(
-            "approval_bands", gettext_lazy("审批档"), _validate_bands, lambda s: _validate_bands(_parse_json(s)), _display_bands
+            "approval_bands",
+            gettext_lazy("审批档"),
+            _validate_bands,
+            lambda s: _validate_bands(_parse_json(s)),
+            _display_bands,
         ),
         ValueType("json", gettext_lazy("结构化数据"), _validate_json, _parse_json, _display_json),
     )

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.policy.types import TYPES
@@ -170,7 +171,9 @@ def parse_instant(text: str, tz: tzinfo, *, require_tz: bool = False) -> datetim
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(gettext("时间格式应为 ISO 8601，如 2025-10-09T09:00:00+08:00：%(text)s") % {"text": text}) from None
+        raise ValueError(
+            gettext("时间格式应为 ISO 8601，如 2025-10-09T09:00:00+08:00：%(text)s") % {"text": text}
+        ) from None
     if value.tzinfo is None or value.utcoffset() is None:
         if require_tz:
             raise ValueError(gettext("时间须带时区，如 2025-10-09T09:00:00+08:00"))
