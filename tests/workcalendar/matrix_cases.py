@@ -1,19 +1,23 @@
 """Permission-matrix cases of the business calendar (core.testing.Case): one per URL name, HTML and API.
 
-Center A's objects: a season (its name is the marker of the calendar page), another season, an override and a
-statutory day to withdraw. Statutory days are entered at the company (root) by its system admin, a user this
-module adds to the world (`root_admin_a`); the other center's manager must get 404 for them.
+Center A's objects: a season running today (its name is the marker of the calendar page; entered before it began,
+`configured_on`), and a future season, a future override and a future statutory day to withdraw (the services
+refuse to rewrite days already gone, C-01/C-02). Dates are relative to today so the cases hold on any day.
+Statutory days are entered at the company (root) by its system admin, a user this module adds to the world
+(`root_admin_a`); the other center's manager must get 404 for them.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from servicecenter.core.testing import Case
 from servicecenter.policy.values import local_today
 from servicecenter.workcalendar import services
 from servicecenter.workcalendar.models import DateOverride, Season, StatutoryHoliday
 from tests import factories
+
+from .conftest import configured_on
 
 MARKER = "矩阵季节-甲中心"
 
@@ -29,26 +33,33 @@ def build(world) -> list[Case]:
     a = world.tree["a"]
     world.root_admin_a = factories.make_staff(world.tree["company"], "system_admin", name="公司管理员")
     today = local_today(a)
-    services.season_create(
-        actor=None,
-        organization=a,
-        name=MARKER,
-        start_date=today - timedelta(days=10),
-        end_date=today + timedelta(days=10),
-        periods=[["07:00", "21:00"]],
-    )
-    old = services.season_create(
+
+    def day(offset: int) -> str:
+        return (today + timedelta(days=offset)).isoformat()
+
+    with configured_on(today - timedelta(days=11)):
+        running = services.season_create(
+            actor=None,
+            organization=a,
+            name=MARKER,
+            start_date=today - timedelta(days=10),
+            end_date=today + timedelta(days=10),
+            periods=[["07:00", "21:00"]],
+        )
+    future = services.season_create(
         actor=None,
         organization=a,
         name="待停用季节",
-        start_date=date(2024, 6, 1),
-        end_date=date(2024, 8, 31),
+        start_date=today + timedelta(days=30),
+        end_date=today + timedelta(days=60),
         periods=[["06:30", "22:30"]],
     )
     override = services.override_set(
-        actor=None, organization=a, date=date(2025, 10, 15), is_open=False, name="待撤销安排"
+        actor=None, organization=a, date=today + timedelta(days=20), is_open=False, name="待撤销安排"
     )
-    holiday = services.holiday_add(actor=None, organization=world.tree["company"], date=date(2027, 2, 6), name="春节")
+    holiday = services.holiday_add(
+        actor=None, organization=world.tree["company"], date=today + timedelta(days=40), name="矩阵假日"
+    )
     root_admin = {"actor": "root_admin_a", "cross": "manager_b"}
     api_at = "2025-10-01T09:00:00%2B08:00"
     return [
@@ -65,22 +76,30 @@ def build(world) -> list[Case]:
             "workcalendar:season_create",
             kwargs={"org_id": a.pk},
             method="post",
-            data={"name": "矩阵夏季", "start_date": "2027-06-01", "end_date": "2027-08-31", "periods": "06:30-22:30"},
+            data={"name": "矩阵夏季", "start_date": day(100), "end_date": day(160), "periods": "06:30-22:30"},
             ok=(302,),
             check=_check(Season, name="矩阵夏季", is_active=True),
         ),
         Case(
             "workcalendar:season_deactivate",
-            kwargs={"pk": old.pk},
+            kwargs={"pk": future.pk},
             method="post",
             ok=(302,),
-            check=_check(Season, pk=old.pk, is_active=False),
+            check=_check(Season, pk=future.pk, is_active=False),
+        ),
+        Case(
+            "workcalendar:season_end",
+            kwargs={"pk": running.pk},
+            method="post",
+            data={"end_date": day(5)},
+            ok=(302,),
+            check=_check(Season, pk=running.pk, end_date=today + timedelta(days=5), is_active=True),
         ),
         Case(
             "workcalendar:override_create",
             kwargs={"org_id": a.pk},
             method="post",
-            data={"date": "2025-10-20", "is_open": "0", "name": "矩阵停业"},
+            data={"date": day(21), "is_open": "0", "name": "矩阵停业"},
             ok=(302,),
             check=_check(DateOverride, name="矩阵停业", is_active=True),
         ),
@@ -95,9 +114,9 @@ def build(world) -> list[Case]:
             "workcalendar:holiday_create",
             kwargs={"org_id": a.pk},
             method="post",
-            data={"date": "2027-01-01", "name": "元旦", "is_workday": "0"},
+            data={"date": day(41), "name": "矩阵放假", "is_workday": "0"},
             ok=(302,),
-            check=_check(StatutoryHoliday, date=date(2027, 1, 1), is_active=True),
+            check=_check(StatutoryHoliday, date=today + timedelta(days=41), is_active=True),
             **root_admin,
         ),
         Case(

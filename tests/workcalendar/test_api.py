@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from servicecenter.workcalendar import services
 
+from .conftest import configured_on
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,14 +49,15 @@ def test_a_plus_turned_into_a_space_by_the_url_is_accepted(client_for, manager_a
 
 @pytest.mark.clause("ATT-17")
 def test_is_working_reports_the_season(client_for, manager_a, station):
-    services.season_create(
-        actor=None,
-        organization=station,
-        name="供暖期",
-        start_date=date(2025, 11, 15),
-        end_date=date(2026, 3, 15),
-        round_the_clock=True,
-    )
+    with configured_on(date(2025, 11, 1)):
+        services.season_create(
+            actor=None,
+            organization=station,
+            name="供暖期",
+            start_date=date(2025, 11, 15),
+            end_date=date(2026, 3, 15),
+            round_the_clock=True,
+        )
     body = _get(client_for(manager_a), "api-calendar-is-working", station, at="2025-12-25T03:00:00+08:00").json()
     assert body["working"] is True
     assert body["season"] == "供暖期"
@@ -100,7 +103,8 @@ def test_days_of_october_2025_at_the_gov_hall(client_for, manager_b, hall):
 
 
 def test_days_of_2027_carry_the_coverage_warning(client_for, manager_a, station):
-    services.override_set(actor=None, organization=station, date=date(2027, 1, 4), is_open=False, name="盘点")
+    with configured_on(date(2026, 12, 1)):
+        services.override_set(actor=None, organization=station, date=date(2027, 1, 4), is_open=False, name="盘点")
     body = _get(client_for(manager_a), "api-calendar-days", station, month="2027-01").json()
     assert body["coverage_warning"] == "2027 的法定节假日未知，按周末+管理员录入的节假日计算"
     day = next(d for d in body["days"] if d["date"] == "2027-01-04")
@@ -164,17 +168,20 @@ def test_a_team_member_reads_the_centers_calendar_and_anonymous_is_refused(clien
 
 
 def test_a_long_closure_is_skipped(client_for, manager_a, station):
-    services.season_create(
-        actor=None,
-        organization=station,
-        name="停业",
-        start_date=date(2026, 1, 1),
-        end_date=date(2026, 12, 31),
-        periods=[["08:00", "09:00"]],
-        open_on="workdays",
-    )
-    for day in range(1, 32):
-        services.override_set(actor=None, organization=station, date=date(2025, 12, day), is_open=False, name="停业")
+    with configured_on(date(2025, 11, 1)):
+        services.season_create(
+            actor=None,
+            organization=station,
+            name="停业",
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            periods=[["08:00", "09:00"]],
+            open_on="workdays",
+        )
+        for day in range(1, 32):
+            services.override_set(
+                actor=None, organization=station, date=date(2025, 12, day), is_open=False, name="停业"
+            )
     response = _get(
         client_for(manager_a), "api-calendar-add-minutes", station, start="2025-12-01T09:00:00+08:00", minutes=10
     )

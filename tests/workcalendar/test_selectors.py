@@ -15,7 +15,7 @@ from servicecenter.workcalendar import selectors, services
 from servicecenter.workcalendar.engine import DayKind
 from servicecenter.workcalendar.models import DateOverride, Season, StatutoryHoliday
 
-from .conftest import at, set_parameter
+from .conftest import at, configured_on, set_parameter
 
 pytestmark = pytest.mark.django_db
 
@@ -125,14 +125,15 @@ def test_round_the_clock_parameter_means_every_minute(station):
 @pytest.mark.clause("C-02")
 def test_a_season_row_replaces_the_hours_for_its_dates(station):
     # given: summer hours 06:30–22:30 (MER-17 style) entered for 2026
-    services.season_create(
-        actor=None,
-        organization=station,
-        name="夏季",
-        start_date=date(2026, 6, 1),
-        end_date=date(2026, 8, 31),
-        periods=[["06:30", "22:30"]],
-    )
+    with configured_on(date(2026, 5, 1)):
+        services.season_create(
+            actor=None,
+            organization=station,
+            name="夏季",
+            start_date=date(2026, 6, 1),
+            end_date=date(2026, 8, 31),
+            periods=[["06:30", "22:30"]],
+        )
     # when
     calendar = selectors.calendar_for(organization=station, at=date(2026, 7, 1))
     # then
@@ -146,14 +147,15 @@ def test_a_season_row_replaces_the_hours_for_its_dates(station):
 def test_season_rows_win_over_the_heating_season_parameter(call_center):
     # given: the parameter says 24 h from 11-15; the center entered its own short-hours week in it
     set_parameter("attendance.heating_season", call_center, {"start": "2025-11-15", "end": "2026-03-15"})
-    services.season_create(
-        actor=None,
-        organization=call_center,
-        name="春节值班",
-        start_date=date(2026, 2, 15),
-        end_date=date(2026, 2, 23),
-        periods=[["09:00", "17:00"]],
-    )
+    with configured_on(date(2026, 1, 1)):
+        services.season_create(
+            actor=None,
+            organization=call_center,
+            name="春节值班",
+            start_date=date(2026, 2, 15),
+            end_date=date(2026, 2, 23),
+            periods=[["09:00", "17:00"]],
+        )
     # when
     calendar = selectors.calendar_for(organization=call_center, at=date(2026, 1, 1))
     # then
@@ -165,7 +167,8 @@ def test_season_rows_win_over_the_heating_season_parameter(call_center):
 @pytest.mark.clause("C-01")
 def test_an_override_closes_a_day(station):
     # given
-    services.override_set(actor=None, organization=station, date=date(2025, 10, 15), is_open=False, name="设备检修")
+    with configured_on(date(2025, 10, 1)):
+        services.override_set(actor=None, organization=station, date=date(2025, 10, 15), is_open=False, name="设备检修")
     # when
     answer = selectors.is_working_time(organization=station, at=at(2025, 10, 15, 10))
     # then
@@ -175,14 +178,15 @@ def test_an_override_closes_a_day(station):
 
 @pytest.mark.clause("C-01")
 def test_an_override_opens_a_holiday_with_its_own_hours(hall):
-    services.override_set(
-        actor=None,
-        organization=hall,
-        date=date(2025, 10, 3),
-        is_open=True,
-        name="加班办证",
-        periods=[["09:00", "12:00"]],
-    )
+    with configured_on(date(2025, 9, 30)):
+        services.override_set(
+            actor=None,
+            organization=hall,
+            date=date(2025, 10, 3),
+            is_open=True,
+            name="加班办证",
+            periods=[["09:00", "12:00"]],
+        )
     calendar = selectors.calendar_for(organization=hall, at=date(2025, 10, 3))
     assert calendar.is_working_time(at(2025, 10, 3, 9))
     assert not calendar.is_working_time(at(2025, 10, 3, 14, 30))
@@ -194,24 +198,27 @@ def test_teams_and_windows_inherit_their_centers_calendar_nearest_wins(tree, sta
     window = org_services.organization_create(
         actor=None, name="一号窗口", code=f"w{station.pk}", kind=OrganizationKind.WINDOW, parent=station
     )
-    services.override_set(actor=None, organization=tree["ops"], date=date(2025, 10, 15), is_open=False, name="全员培训")
-    services.override_set(actor=None, organization=station, date=date(2025, 10, 16), is_open=False, name="中心盘点")
-    services.season_create(
-        actor=None,
-        organization=tree["ops"],
-        name="冬季",
-        start_date=date(2025, 11, 1),
-        end_date=date(2025, 12, 31),
-        periods=[["09:00", "17:00"]],
-    )
-    services.season_create(
-        actor=None,
-        organization=station,
-        name="冬季（本中心）",
-        start_date=date(2025, 12, 1),
-        end_date=date(2025, 12, 31),
-        periods=[["08:00", "18:00"]],
-    )
+    with configured_on(date(2025, 10, 1)):
+        services.override_set(
+            actor=None, organization=tree["ops"], date=date(2025, 10, 15), is_open=False, name="全员培训"
+        )
+        services.override_set(actor=None, organization=station, date=date(2025, 10, 16), is_open=False, name="中心盘点")
+        services.season_create(
+            actor=None,
+            organization=tree["ops"],
+            name="冬季",
+            start_date=date(2025, 11, 1),
+            end_date=date(2025, 12, 31),
+            periods=[["09:00", "17:00"]],
+        )
+        services.season_create(
+            actor=None,
+            organization=station,
+            name="冬季（本中心）",
+            start_date=date(2025, 12, 1),
+            end_date=date(2025, 12, 31),
+            periods=[["08:00", "18:00"]],
+        )
     # when
     for org in (tree["team_a"], window):
         calendar = selectors.calendar_for(organization=org, at=date(2025, 10, 1))
@@ -230,10 +237,11 @@ def test_teams_and_windows_inherit_their_centers_calendar_nearest_wins(tree, sta
 
 @pytest.mark.clause("C-01")
 def test_a_nearer_override_wins_over_a_parents(tree, station):
-    services.override_set(actor=None, organization=tree["ops"], date=date(2025, 10, 15), is_open=False, name="培训")
-    services.override_set(
-        actor=None, organization=station, date=date(2025, 10, 15), is_open=True, name="照常营业", periods=None
-    )
+    with configured_on(date(2025, 10, 1)):
+        services.override_set(actor=None, organization=tree["ops"], date=date(2025, 10, 15), is_open=False, name="培训")
+        services.override_set(
+            actor=None, organization=station, date=date(2025, 10, 15), is_open=True, name="照常营业", periods=None
+        )
     calendar = selectors.calendar_for(organization=station, at=date(2025, 10, 15))
     assert calendar.is_working_time(at(2025, 10, 15, 10))
 
@@ -249,10 +257,11 @@ def test_2027_falls_back_to_weekends_plus_admin_entered_holidays(tree, hall):
     assert before.day_kind(date(2027, 1, 1)) == (DayKind.WORKDAY, None)
     assert before.is_working_time(at(2027, 1, 1, 9))
     # when: the company's admin enters New Year's Day and a make-up Saturday
-    services.holiday_add(actor=None, organization=tree["company"], date=date(2027, 1, 1), name="元旦")
-    services.holiday_add(
-        actor=None, organization=tree["company"], date=date(2027, 1, 9), name="元旦调休", is_workday=True
-    )
+    with configured_on(date(2026, 12, 1)):
+        services.holiday_add(actor=None, organization=tree["company"], date=date(2027, 1, 1), name="元旦")
+        services.holiday_add(
+            actor=None, organization=tree["company"], date=date(2027, 1, 9), name="元旦调休", is_workday=True
+        )
     # then
     answer = selectors.is_working_time(organization=hall, at=at(2027, 1, 1, 9))
     assert answer.value is False
@@ -279,7 +288,8 @@ def test_the_calendar_is_reused_until_a_row_or_parameter_changes(station):
     first = selectors.calendar_for(organization=station, at=date(2025, 10, 15))
     assert selectors.calendar_for(organization=station, at=date(2025, 10, 15)) is first
     # when: a new override
-    services.override_set(actor=None, organization=station, date=date(2025, 10, 15), is_open=False, name="停电")
+    with configured_on(date(2025, 10, 1)):
+        services.override_set(actor=None, organization=station, date=date(2025, 10, 15), is_open=False, name="停电")
     # then: a new calendar with the new answer
     second = selectors.calendar_for(organization=station, at=date(2025, 10, 15))
     assert second is not first
@@ -334,15 +344,16 @@ def test_a_parameter_set_through_the_policy_service_changes_the_answer(station, 
 @pytest.mark.clause("C-01")
 def test_calendar_for_costs_six_queries_cold_and_three_warm(station, django_assert_num_queries):
     # given: rows on the chain
-    services.season_create(
-        actor=None,
-        organization=station,
-        name="夏季",
-        start_date=date(2026, 6, 1),
-        end_date=date(2026, 8, 31),
-        periods=[["06:30", "22:30"]],
-    )
-    selectors.clear_calendar_cache()
+    with configured_on(date(2026, 5, 1)):
+        services.season_create(
+            actor=None,
+            organization=station,
+            name="夏季",
+            start_date=date(2026, 6, 1),
+            end_date=date(2026, 8, 31),
+            periods=[["06:30", "22:30"]],
+        )
+        selectors.clear_calendar_cache()
     # when / then: ancestors + parameter rows + version, then seasons, overrides, holidays
     with django_assert_num_queries(6):
         selectors.calendar_for(organization=station, at=date(2026, 7, 1))

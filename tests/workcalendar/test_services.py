@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.db import connection
 
 from servicecenter.core.access import has_permission_in
@@ -14,6 +15,8 @@ from servicecenter.core.models import AuditEvent
 from servicecenter.workcalendar import services
 from servicecenter.workcalendar.models import DateOverride, Season, StatutoryHoliday
 from tests import factories
+
+from .conftest import configured_on
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +37,7 @@ def _summer(actor, organization, **overrides):
 
 @pytest.mark.smoke
 @pytest.mark.clause("C-02")
+@pytest.mark.usefixtures("spring_2026")
 def test_season_create_is_audited_with_the_clause(manager_a, station):
     # when
     season = _summer(manager_a, station)
@@ -48,6 +52,7 @@ def test_season_create_is_audited_with_the_clause(manager_a, station):
 
 
 @pytest.mark.clause("C-02")
+@pytest.mark.usefixtures("spring_2026")
 def test_overlapping_seasons_of_one_organization_are_refused(manager_a, station):
     # given
     _summer(manager_a, station)
@@ -60,6 +65,7 @@ def test_overlapping_seasons_of_one_organization_are_refused(manager_a, station)
     assert Season.objects.count() == 1
 
 
+@pytest.mark.usefixtures("spring_2026")
 def test_adjacent_seasons_and_other_organizations_may_share_dates(manager_a, gm, tree, station):
     _summer(manager_a, station)
     _summer(manager_a, station, name="秋季", start_date=date(2026, 9, 1), end_date=date(2026, 11, 30))
@@ -67,6 +73,7 @@ def test_adjacent_seasons_and_other_organizations_may_share_dates(manager_a, gm,
     assert Season.objects.filter(is_active=True).count() == 3
 
 
+@pytest.mark.usefixtures("spring_2026")
 def test_a_deactivated_season_no_longer_blocks_its_dates(manager_a, station):
     season = _summer(manager_a, station)
     services.season_deactivate(actor=manager_a, season=season)
@@ -86,6 +93,7 @@ def test_a_deactivated_season_no_longer_blocks_its_dates(manager_a, station):
         ({"open_on": "sometimes"}, "open_on", "营业日选项无效"),
     ],
 )
+@pytest.mark.usefixtures("spring_2026")
 def test_season_validation_messages(manager_a, station, fields, field, text):
     with pytest.raises(ValidationFailed) as exc:
         _summer(manager_a, station, **fields)
@@ -93,12 +101,14 @@ def test_season_validation_messages(manager_a, station, fields, field, text):
     assert field in exc.value.fields
 
 
+@pytest.mark.usefixtures("spring_2026")
 def test_a_round_the_clock_season_keeps_no_periods(manager_a, station):
     season = _summer(manager_a, station, name="供暖期", round_the_clock=True, periods=[["08:00", "09:00"]])
     assert season.round_the_clock and season.periods == []
 
 
 @pytest.mark.clause("ORG-04")
+@pytest.mark.usefixtures("spring_2026")
 def test_only_change_calendar_over_the_organization_may_write(clerk_a, manager_b, manager_a, station, tree):
     # a clerk has view_calendar only; the other center's manager has no permission over A; a center manager
     # may not change the ops center's calendar
@@ -108,6 +118,7 @@ def test_only_change_calendar_over_the_organization_may_write(clerk_a, manager_b
     assert not Season.objects.exists()
 
 
+@pytest.mark.usefixtures("spring_2026")
 def test_season_update_changes_only_what_differs(manager_a, station):
     season = _summer(manager_a, station)
     services.season_update(actor=manager_a, season=season, end_date=date(2026, 9, 15))
@@ -118,6 +129,7 @@ def test_season_update_changes_only_what_differs(manager_a, station):
     assert exc.value.code == "no_change"
 
 
+@pytest.mark.usefixtures("spring_2026")
 def test_season_update_refuses_an_overlap_with_another_season(manager_a, station):
     _summer(manager_a, station)
     autumn = _summer(manager_a, station, name="秋季", start_date=date(2026, 9, 1), end_date=date(2026, 11, 30))
@@ -127,6 +139,7 @@ def test_season_update_refuses_an_overlap_with_another_season(manager_a, station
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("spring_2026")
 def test_two_overlapping_seasons_at_once_only_one_wins(manager_a, station):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
@@ -159,6 +172,7 @@ def test_two_overlapping_seasons_at_once_only_one_wins(manager_a, station):
 
 
 @pytest.mark.clause("C-01")
+@pytest.mark.usefixtures("early_october_2025")
 def test_override_set_replaces_the_days_decision(manager_a, station):
     # given
     first = services.override_set(
@@ -182,6 +196,7 @@ def test_override_set_replaces_the_days_decision(manager_a, station):
     assert event.changes["periods"] == [None, [["10:00", "16:00"]]]
 
 
+@pytest.mark.usefixtures("early_october_2025")
 def test_override_set_refuses_a_no_op_and_closed_days_have_no_periods(manager_a, station):
     services.override_set(actor=manager_a, organization=station, date=date(2025, 10, 15), is_open=False, name="检修")
     with pytest.raises(ValidationFailed) as exc:
@@ -200,6 +215,7 @@ def test_override_set_refuses_a_no_op_and_closed_days_have_no_periods(manager_a,
     assert override.periods is None
 
 
+@pytest.mark.usefixtures("early_october_2025")
 def test_override_remove_is_audited_and_refused_twice(manager_a, manager_b, station):
     override = services.override_set(
         actor=manager_a, organization=station, date=date(2025, 10, 15), is_open=False, name="检修"
@@ -217,6 +233,7 @@ def test_override_remove_is_audited_and_refused_twice(manager_a, manager_b, stat
 
 
 @pytest.mark.clause("C-01")
+@pytest.mark.usefixtures("december_2026")
 def test_holidays_are_entered_at_the_root_by_its_admin(root_admin, manager_a, tree):
     # a center manager holds change_calendar over the center only, not over the company
     with pytest.raises(NotAllowed):
@@ -236,6 +253,7 @@ def test_holidays_are_entered_at_the_root_by_its_admin(root_admin, manager_a, tr
     assert StatutoryHoliday.objects.filter(is_active=True).count() == 1
 
 
+@pytest.mark.usefixtures("december_2026")
 def test_a_makeup_workday_falls_on_a_weekend(root_admin, tree):
     with pytest.raises(ValidationFailed) as exc:
         services.holiday_add(
@@ -247,6 +265,7 @@ def test_a_makeup_workday_falls_on_a_weekend(root_admin, tree):
     )
 
 
+@pytest.mark.usefixtures("december_2026")
 def test_installation_wide_holidays_are_for_superusers(root_admin, django_user_model):
     with pytest.raises(NotAllowed):
         services.holiday_add(actor=root_admin, organization=None, date=date(2027, 1, 1), name="元旦")
@@ -257,11 +276,13 @@ def test_installation_wide_holidays_are_for_superusers(root_admin, django_user_m
         services.holiday_remove(actor=root_admin, holiday=holiday)
 
 
+@pytest.mark.usefixtures("spring_2026")
 def test_an_inactive_organizations_calendar_cannot_change(manager_a, station):
     station.is_active = False
     station.save(update_fields=["is_active"])
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as exc:
         _summer(None, station)
+    assert "该组织已停用" in exc.value.message
 
 
 def test_the_built_in_roles_grant_the_calendar_permissions(tree):
@@ -271,3 +292,175 @@ def test_the_built_in_roles_grant_the_calendar_permissions(tree):
     assert has_permission_in(user=manager.user, permission="workcalendar.change_calendar", organization=tree["a"])
     assert has_permission_in(user=clerk.user, permission="workcalendar.view_calendar", organization=tree["a"])
     assert not has_permission_in(user=clerk.user, permission="workcalendar.change_calendar", organization=tree["a"])
+
+
+# --------------------------------------------------------------------------------------------- days already gone
+
+TODAY = date(2026, 12, 1)
+YESTERDAY = date(2026, 11, 30)
+
+
+def _winter(actor, organization, **overrides):
+    """A season that began 2026-11-15 (entered on 2026-11-01, before it started)."""
+    fields = {
+        "name": "冬季",
+        "start_date": date(2026, 11, 15),
+        "end_date": date(2027, 2, 28),
+        "periods": [["09:00", "17:00"]],
+    }
+    fields.update(overrides)
+    with configured_on(date(2026, 11, 1)):
+        return services.season_create(actor=actor, organization=organization, **fields)
+
+
+def _refused(exc, clause: str) -> None:
+    assert exc.value.code == "backdating_refused"
+    assert exc.value.clause == clause
+    assert "今天（" in exc.value.message
+
+
+@pytest.mark.clause("C-01")
+@pytest.mark.usefixtures("december_2026")
+def test_an_override_for_yesterday_is_refused_and_nothing_is_saved(manager_a, station):
+    # when: today is 2026-12-01 in Shanghai
+    with pytest.raises(ValidationFailed) as exc:
+        services.override_set(actor=manager_a, organization=station, date=YESTERDAY, is_open=False, name="补记停电")
+    # then
+    _refused(exc, "C-01")
+    assert "2026-12-01" in exc.value.message
+    assert exc.value.fields == {"date": ["不能早于今天"]}
+    assert not DateOverride.objects.exists()
+    assert not AuditEvent.objects.filter(verb="workcalendar.override.set").exists()
+    # today itself is still open to decisions
+    assert services.override_set(actor=manager_a, organization=station, date=TODAY, is_open=False, name="停电").pk
+
+
+@pytest.mark.clause("C-01")
+def test_yesterdays_override_cannot_be_removed_todays_can(manager_a, station):
+    # given: two overrides entered in November, for 11-30 and 12-01
+    with configured_on(date(2026, 11, 20)):
+        past = services.override_set(actor=manager_a, organization=station, date=YESTERDAY, is_open=False, name="盘点")
+        today = services.override_set(actor=manager_a, organization=station, date=TODAY, is_open=False, name="检修")
+    # when: on 2026-12-01
+    with configured_on(TODAY):
+        with pytest.raises(ValidationFailed) as exc:
+            services.override_remove(actor=manager_a, override=past)
+        services.override_remove(actor=manager_a, override=today)
+    # then
+    _refused(exc, "C-01")
+    assert DateOverride.objects.get(pk=past.pk).is_active
+    assert not DateOverride.objects.get(pk=today.pk).is_active
+    assert AuditEvent.objects.filter(verb="workcalendar.override.removed").count() == 1
+
+
+@pytest.mark.clause("C-02")
+@pytest.mark.usefixtures("december_2026")
+def test_a_season_starting_yesterday_is_refused_one_starting_today_is_not(manager_a, station):
+    # when
+    with pytest.raises(ValidationFailed) as exc:
+        _summer(manager_a, station, name="冬季", start_date=YESTERDAY, end_date=date(2027, 2, 28))
+    # then
+    _refused(exc, "C-02")
+    assert "start_date" in exc.value.fields
+    assert not Season.objects.exists()
+    assert _summer(manager_a, station, name="冬季", start_date=TODAY, end_date=date(2027, 2, 28)).is_active
+
+
+@pytest.mark.clause("C-02")
+def test_a_started_season_may_change_its_name_and_end_no_earlier_than_today(manager_a, station):
+    # given: winter began 2026-11-15
+    season = _winter(manager_a, station)
+    with configured_on(TODAY):
+        # when / then: anything that rewrites days already gone is refused on 2026-12-01
+        for fields in (
+            {"end_date": YESTERDAY},
+            {"start_date": date(2026, 11, 10)},
+            {"start_date": date(2026, 12, 5)},
+            {"periods": [["08:00", "18:00"]]},
+            {"round_the_clock": True},
+            {"name": "又改名", "open_on": "workdays"},
+        ):
+            with pytest.raises(ValidationFailed) as exc:
+                services.season_update(actor=manager_a, season=season, **fields)
+            _refused(exc, "C-02")
+        # and a new name, an earlier end that is still ahead, and an end today are fine
+        services.season_update(actor=manager_a, season=season, name="冬令时间")
+        services.season_update(actor=manager_a, season=season, end_date=date(2026, 12, 20))
+        services.season_update(actor=manager_a, season=season, name="冬令时间（提前结束）", end_date=TODAY)
+    # then: the season is as the allowed changes left it
+    season.refresh_from_db()
+    assert (season.name, season.start_date, season.end_date) == ("冬令时间（提前结束）", date(2026, 11, 15), TODAY)
+    assert season.periods == [["09:00", "17:00"]] and not season.round_the_clock and season.open_on == ""
+    assert AuditEvent.objects.filter(verb="workcalendar.season.updated").count() == 3
+
+
+@pytest.mark.clause("C-02")
+def test_a_started_season_cannot_be_deactivated(manager_a, station):
+    # given
+    season = _winter(manager_a, station)
+    # when
+    with configured_on(TODAY), pytest.raises(ValidationFailed) as exc:
+        services.season_deactivate(actor=manager_a, season=season)
+    # then: it stays; the message says how to end it early
+    _refused(exc, "C-02")
+    assert "结束日期" in exc.value.message
+    assert Season.objects.get(pk=season.pk).is_active
+    assert not AuditEvent.objects.filter(verb="workcalendar.season.deactivated").exists()
+
+
+@pytest.mark.clause("C-02")
+@pytest.mark.usefixtures("december_2026")
+def test_a_future_season_can_still_be_edited_and_deactivated(manager_a, station):
+    # given: next summer
+    season = _summer(manager_a, station, start_date=date(2027, 6, 1), end_date=date(2027, 8, 31))
+    # when
+    services.season_update(
+        actor=manager_a, season=season, start_date=date(2027, 5, 15), periods=[["07:00", "21:00"]], open_on="workdays"
+    )
+    services.season_update(actor=manager_a, season=season, start_date=TODAY, end_date=date(2027, 9, 30))
+    # but it cannot be moved to begin in the past
+    with pytest.raises(ValidationFailed) as exc:
+        services.season_update(actor=manager_a, season=season, start_date=YESTERDAY)
+    _refused(exc, "C-02")
+    services.season_deactivate(actor=manager_a, season=season)
+    # then
+    season.refresh_from_db()
+    assert not season.is_active and season.start_date == TODAY and season.periods == [["07:00", "21:00"]]
+
+
+@pytest.mark.clause("C-01")
+@pytest.mark.usefixtures("december_2026")
+def test_a_statutory_day_of_the_tree_cannot_be_entered_for_a_past_date(root_admin, tree):
+    with pytest.raises(ValidationFailed) as exc:
+        services.holiday_add(actor=root_admin, organization=tree["company"], date=YESTERDAY, name="补录")
+    _refused(exc, "C-01")
+    assert not StatutoryHoliday.objects.exists()
+
+
+@pytest.mark.clause("C-01")
+@pytest.mark.parametrize(
+    ("utc_instant", "timezone", "allowed"),
+    [
+        # 2026-12-01 23:30 in Shanghai: still the 1st there
+        (datetime(2026, 12, 1, 15, 30, tzinfo=UTC), "Asia/Shanghai", True),
+        # 2026-12-02 00:30 in Shanghai: the 1st is gone there, though it is still the 1st in UTC
+        (datetime(2026, 12, 1, 16, 30, tzinfo=UTC), "Asia/Shanghai", False),
+        # the same instant is 2026-12-01 22:30 for a center in Urumqi (UTC+6): still the 1st there
+        (datetime(2026, 12, 1, 16, 30, tzinfo=UTC), "Asia/Urumqi", True),
+    ],
+)
+def test_today_is_the_organizations_local_date(manager_a, station, utc_instant, timezone, allowed):
+    # given
+    station.timezone = timezone
+    station.save(update_fields=["timezone"])
+    # when
+    with time_machine.travel(utc_instant, tick=False):
+        if allowed:
+            services.override_set(actor=manager_a, organization=station, date=TODAY, is_open=False, name="停电")
+        else:
+            with pytest.raises(ValidationFailed) as exc:
+                services.override_set(actor=manager_a, organization=station, date=TODAY, is_open=False, name="停电")
+            _refused(exc, "C-01")
+            assert "2026-12-02" in exc.value.message
+    # then
+    assert DateOverride.objects.filter(organization=station, date=TODAY).exists() is allowed

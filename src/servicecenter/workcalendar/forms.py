@@ -4,7 +4,7 @@ services, which validate again (overlaps, permissions, date ranges)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django import forms
@@ -31,10 +31,16 @@ class BootstrapForm(forms.Form):
     its own `id_prefix`, so that element ids stay unique where several forms have a `date` or `name` field."""
 
     id_prefix = "form"
+    from_today: tuple[str, ...] = ()
+    """Date fields that cannot lie in the past (C-01/C-02): given `today`, their inputs get `min` so the browser's
+    date picker starts there. The services still decide (backdating_refused)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+        if today is not None:
+            for name in self.from_today:
+                self.fields[name].widget.attrs["min"] = today.isoformat()
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -82,6 +88,7 @@ class SeasonForm(BootstrapForm):
     """A named date range with its own hours (C-02)."""
 
     id_prefix = "season"
+    from_today = ("start_date", "end_date")
 
     name = forms.CharField(
         label=_("名称"), max_length=50, widget=forms.TextInput(attrs={"placeholder": _("如 夏季、供暖期")})
@@ -111,6 +118,7 @@ class OverrideForm(BootstrapForm):
     """One date decided locally (C-01): closed, or open with its own or the regular periods."""
 
     id_prefix = "override"
+    from_today = ("date",)
 
     date = forms.DateField(label=_("日期"), widget=DateInput())
     is_open = forms.TypedChoiceField(
@@ -143,6 +151,7 @@ class HolidayForm(BootstrapForm):
     """A statutory holiday or make-up workday for a year chinesecalendar does not cover."""
 
     id_prefix = "holiday"
+    from_today = ("date",)
 
     date = forms.DateField(label=_("日期"), widget=DateInput())
     name = forms.CharField(label=_("节日"), max_length=50, widget=forms.TextInput(attrs={"placeholder": _("如 元旦")}))

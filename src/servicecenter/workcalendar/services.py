@@ -151,6 +151,21 @@ def _refuse_overlap(*, organization: Organization, start: date, end: date, exclu
         )
 
 
+def _refuse_past(*, organization: Any, day: date, clause: str, what: str) -> None:
+    """A calendar change never rewrites days already gone (in the organization's own time zone): working time
+    already counted (SLA deadlines, attendance) must stay explainable, as parameters refuse backdating."""
+    from servicecenter.policy.values import local_today
+
+    today = local_today(organization)
+    if day < today:
+        raise ValidationFailed(
+            f"{what}不能早于今天（{today:%Y-%m-%d}）：已经过去的日子按当时的日历计算，不能追溯修改",
+            fields={"date" if "日期" in what and "开始" not in what else "start_date": ["不能早于今天"]},
+            code="backdating_refused",
+            clause=clause,
+        )
+
+
 @transaction.atomic
 def season_create(
     *,
@@ -184,6 +199,7 @@ def season_create(
             "open_on": open_on,
         }
     )
+    _refuse_past(organization=organization, day=cleaned["start_date"], clause="C-02", what="季节开始日期")
     organization = _lock_organization(organization)
     _refuse_overlap(organization=organization, start=cleaned["start_date"], end=cleaned["end_date"])
     season = Season(organization=organization, **cleaned)
@@ -215,6 +231,7 @@ def season_update(*, actor: Any, season: Season, **fields: Any) -> Season:
         raise ValidationFailed("该季节已停用", code="inactive", clause="C-02")
     before = audit.snapshot(season, SEASON_FIELDS)
     cleaned = _clean_season({**before, **fields})
+    _refuse_rewriting_past_season(season=season, before=before, cleaned=cleaned)
     _lock_organization(season.organization)
     _refuse_overlap(
         organization=season.organization, start=cleaned["start_date"], end=cleaned["end_date"], exclude_pk=season.pk
@@ -230,6 +247,30 @@ def season_update(*, actor: Any, season: Season, **fields: Any) -> Season:
     return season
 
 
+def _refuse_rewriting_past_season(*, season: Season, before: dict[str, Any], cleaned: dict[str, Any]) -> None:
+    """Once a season has started, only its name and a future end date may change (the past stays as it was);
+    a season still ahead may change freely, but not start in the past."""
+    from servicecenter.policy.values import local_today
+
+    today = local_today(season.organization)
+    if before["start_date"] >= today:
+        if cleaned["start_date"] < today:
+            _refuse_past(
+                organization=season.organization, day=cleaned["start_date"], clause="C-02", what="季节开始日期"
+            )
+        return
+    changed = {name for name in SEASON_FIELDS if cleaned[name] != before[name]}
+    if changed - {"name", "end_date"} or ("end_date" in changed and cleaned["end_date"] < today):
+        field = "end_date" if changed <= {"name", "end_date"} else "start_date"
+        raise ValidationFailed(
+            f"该季节已于 {before['start_date']:%Y-%m-%d} 开始：只能修改名称，"
+            f"或把结束日期改为今天（{today:%Y-%m-%d}）或以后",
+            fields={field: ["已开始的季节不能追溯修改"]},
+            code="backdating_refused",
+            clause="C-02",
+        )
+
+
 @transaction.atomic
 def season_deactivate(*, actor: Any, season: Season, note: str = "") -> Season:
     """Withdraw a season (C-02): from now on its dates follow the regular hours (or a parent's season).
@@ -240,6 +281,12 @@ def season_deactivate(*, actor: Any, season: Season, note: str = "") -> Season:
     _require(actor, season.organization, f"您没有权限修改「{season.organization}」的营业日历", "C-02")
     if not season.is_active:
         raise ValidationFailed("该季节已停用", code="no_change", clause="C-02")
+    _refuse_past(
+        organization=season.organization,
+        day=season.start_date,
+        clause="C-02",
+        what="已开始的季节不能撤销（可把结束日期改为今天或以后以提前结束）；季节开始日期",
+    )
     season.is_active = False
     season.save(update_fields=["is_active", "updated_at"])
     audit.record(
@@ -273,6 +320,7 @@ def override_set(
     """
     _require(actor, organization, f"您没有权限修改「{organization}」的营业日历", "C-01")
     day = _check_date(date, "date", "日期")
+    _refuse_past(organization=organization, day=day, clause="C-01", what="特殊安排的日期")
     name = _check_text(name, "name", "事由", 100)
     is_open = bool(is_open)
     cleaned_periods = _check_periods(periods) if (is_open and periods) else None
@@ -307,6 +355,7 @@ def override_remove(*, actor: Any, override: DateOverride, note: str = "") -> Da
     _require(actor, override.organization, f"您没有权限修改「{override.organization}」的营业日历", "C-01")
     if not override.is_active:
         raise ValidationFailed("该特殊安排已撤销", code="no_change", clause="C-01")
+    _refuse_past(organization=override.organization, day=override.date, clause="C-01", what="特殊安排的日期")
     override.is_active = False
     override.save(update_fields=["is_active", "updated_at"])
     audit.record(
@@ -345,6 +394,8 @@ def holiday_add(
             )
         _require(actor, organization, f"您没有权限为「{organization}」录入法定节假日", "C-01")
     day = _check_date(date, "date", "日期")
+    if organization is not None:
+        _refuse_past(organization=organization, day=day, clause="C-01", what="节假日日期")
     name = _check_text(name, "name", "节日名称", 50)
     is_workday = bool(is_workday)
     if is_workday and day.weekday() < 5:
@@ -389,6 +440,8 @@ def holiday_remove(*, actor: Any, holiday: StatutoryHoliday, note: str = "") -> 
         _require(actor, holiday.organization, f"您没有权限修改「{holiday.organization}」的法定节假日", "C-01")
     if not holiday.is_active:
         raise ValidationFailed("该节假日已删除", code="no_change", clause="C-01")
+    if holiday.organization is not None:
+        _refuse_past(organization=holiday.organization, day=holiday.date, clause="C-01", what="节假日日期")
     holiday.is_active = False
     holiday.save(update_fields=["is_active", "updated_at"])
     audit.record(

@@ -81,17 +81,31 @@ def _parameter_url(key: str, organization: Organization) -> str | None:
 
 
 def _section_context(request: HttpRequest, organization: Organization, year: int, month: int) -> dict[str, Any]:
-    """What the seasons, overrides and holidays sections show (also re-rendered alone after an htmx POST)."""
+    """What the seasons, overrides and holidays sections show (also re-rendered alone after an htmx POST).
+
+    Days already gone cannot be rewritten (C-01/C-02): the date inputs start at the local today, a started season
+    or a past day's override shows no withdraw button, and the override form proposes no past date."""
     user = request.user
     first = date(year, month, 1)
+    today = local_today(organization)
     seasons = list(selectors.season_list_for(organization=organization, since=date(year - 1, 1, 1)))
     overrides = list(
         selectors.override_list_for(organization=organization, start=first, end=first + timedelta(days=OVERRIDES_AHEAD))
     )
     holidays = list(selectors.holiday_list_for(organization=organization, since=date(year, 1, 1)))
-    for row in (*seasons, *overrides):
+    for row, first_day in [*((s, s.start_date) for s in seasons), *((o, o.date) for o in overrides)]:
         row.inherited = row.organization_id != organization.pk
-        row.can_withdraw = selectors.can_change_calendar(user=user, organization=row.organization)
+        # a started season or a past day's override is history: the services refuse to withdraw it
+        row.can_withdraw = first_day >= local_today(row.organization) and selectors.can_change_calendar(
+            user=user, organization=row.organization
+        )
+    for season in seasons:
+        # a running season of this organization can be ended early: its end date moves to today or later (C-02)
+        season.can_end = (
+            not season.inherited
+            and season.start_date < today <= season.end_date
+            and selectors.can_change_calendar(user=user, organization=season.organization)
+        )
     can_change_holidays = selectors.can_change_holidays(user=user, organization=organization)
     for holiday in holidays:
         holiday.can_withdraw = user.is_superuser if holiday.organization is None else can_change_holidays
@@ -103,9 +117,9 @@ def _section_context(request: HttpRequest, organization: Organization, year: int
         "holidays": holidays,
         "can_change": selectors.can_change_calendar(user=user, organization=organization),
         "can_change_holidays": can_change_holidays,
-        "season_form": SeasonForm(),
-        "override_form": OverrideForm(initial={"date": first}),
-        "holiday_form": HolidayForm(),
+        "season_form": SeasonForm(today=today),
+        "override_form": OverrideForm(initial={"date": max(first, today)}, today=today),
+        "holiday_form": HolidayForm(today=today),
     }
 
 
@@ -289,7 +303,8 @@ def season_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = selectors.access_calendar_organization(
         user=request.user, pk=org_id, permission=selectors.CHANGE_CALENDAR
     )
-    form = SeasonForm(request.POST)
+    today = local_today(organization)
+    form = SeasonForm(request.POST, today=today)
     changed = False
     if form.is_valid():
         try:
@@ -299,7 +314,7 @@ def season_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
         else:
             changed = True
             messages.success(request, _("已添加季节「%(name)s」") % {"name": season})
-            form = SeasonForm()
+            form = SeasonForm(today=today)
     return _section_response(request, organization, "seasons", changed=changed, season_form=form)
 
 
@@ -320,12 +335,33 @@ def season_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def season_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a running season early (C-02): its end date moves to the given day (today or later)."""
+    season = selectors.access_season(user=request.user, pk=pk)
+    page_org = _page_org_for_row(request, season.organization)
+    try:
+        end = date.fromisoformat(request.POST.get("end_date", ""))
+    except ValueError:
+        messages.error(request, _("请填写有效的结束日期"))
+        return _section_response(request, page_org, "seasons", changed=False)
+    try:
+        services.season_update(actor=request.user, season=season, end_date=end)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _section_response(request, page_org, "seasons", changed=False)
+    messages.success(request, _("季节「%(name)s」将于 %(day)s 结束") % {"name": season, "day": f"{end:%Y-%m-%d}"})
+    return _section_response(request, page_org, "seasons", changed=True)
+
+
+@require_POST
+@login_required
 def override_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
     """Decide one date of the organization's calendar (closed / open); change_calendar over it, else 404."""
     organization = selectors.access_calendar_organization(
         user=request.user, pk=org_id, permission=selectors.CHANGE_CALENDAR
     )
-    form = OverrideForm(request.POST)
+    today = local_today(organization)
+    form = OverrideForm(request.POST, today=today)
     changed = False
     if form.is_valid():
         try:
@@ -335,7 +371,7 @@ def override_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
         else:
             changed = True
             messages.success(request, _("已设置 %(day)s 的特殊安排") % {"day": f"{override.date:%Y-%m-%d}"})
-            form = OverrideForm(initial={"date": override.date})
+            form = OverrideForm(initial={"date": override.date}, today=today)
     return _section_response(request, organization, "overrides", changed=changed, override_form=form)
 
 
@@ -362,19 +398,19 @@ def holiday_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = selectors.access_calendar_organization(user=request.user, pk=org_id)
     if not selectors.can_change_holidays(user=request.user, organization=organization):
         raise Http404
-    form = HolidayForm(request.POST)
+    root = selectors.root_of(organization)
+    today = local_today(root)
+    form = HolidayForm(request.POST, today=today)
     changed = False
     if form.is_valid():
         try:
-            holiday = services.holiday_add(
-                actor=request.user, organization=selectors.root_of(organization), **form.cleaned_data
-            )
+            holiday = services.holiday_add(actor=request.user, organization=root, **form.cleaned_data)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
             changed = True
             messages.success(request, _("已录入 %(holiday)s") % {"holiday": holiday})
-            form = HolidayForm()
+            form = HolidayForm(today=today)
     return _section_response(request, organization, "holidays", changed=changed, holiday_form=form)
 
 
