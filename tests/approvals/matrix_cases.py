@@ -6,9 +6,15 @@ without the marker, objects and actions 404).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from servicecenter.approvals import services
 from servicecenter.approvals.models import ApprovalRequest
 from servicecenter.core.testing import Case
+from servicecenter.org.models import Delegation
+from servicecenter.org.services import delegation_create
 
 MARKER = "甲中心请示：采购打印机"
 
@@ -30,7 +36,23 @@ def _status_is(pk: int, status: str):
     return check
 
 
+def _delegation_withdrawn(pk: int):
+    def check(world, response) -> None:
+        assert Delegation.objects.get(pk=pk).is_active is False
+
+    return check
+
+
 def build(world) -> list[Case]:
+    now = timezone.now()
+    away = delegation_create(
+        actor=world.manager_a.user,
+        principal=world.manager_a.user,
+        delegate=world.clerk_a.user,
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=2),
+        reason="出差",
+    )
     listed = _submit(world, MARKER)
     to_decide = _submit(world, "甲中心请示：待网页审批")
     to_withdraw = _submit(world, "甲中心请示：待撤回")
@@ -71,6 +93,13 @@ def build(world) -> list[Case]:
             check=_status_is(to_resubmit.pk, "pending"),
         ),
         Case("approvals:delegation_create", marker=world.clerk_a.name),
+        Case(
+            "approvals:delegation_end",
+            kwargs={"pk": away.pk},
+            method="post",
+            ok=(302,),
+            check=_delegation_withdrawn(away.pk),
+        ),
         # --- API ---
         Case("approvals_api:request_list", api=True, marker=MARKER),
         Case("approvals_api:request_detail", kwargs={"pk": listed.pk}, api=True),

@@ -17,4 +17,8 @@ def build(world) -> list[Case]:
         Case("home", marker=MARKER),
         Case("login", public=True, ok=(200, 302)),
         Case("healthz", public=True),
+        # Own account pages: every signed-in user has them; nothing of another center is shown.
+        # Own-account pages: every signed-in user has them and sees only themselves (their name in the navbar).
+        Case("password_change", marker=world.manager_a.name),
+        Case("password_change_done", marker=world.manager_a.name),
     ]

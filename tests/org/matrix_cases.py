@@ -20,6 +20,17 @@ def _import(world, rows):
     return services.staff_import_upload(actor=world.manager_a.user, file=staff_file(rows))
 
 
+def _temporary_password_works(pk: int):
+    def check(world, response) -> None:
+        from servicecenter.org.models import Staff
+
+        password = response.context["password"]
+        assert Staff.objects.get(pk=pk).user.check_password(password)
+        assert password in response.content.decode()
+
+    return check
+
+
 def build(world) -> list[Case]:
     a, team_a = world.tree["a"], world.tree["team_a"]
     target = factories.make_staff(team_a, name="矩阵甲员工")
@@ -75,6 +86,12 @@ def build(world) -> list[Case]:
             ok=(302,),
         ),
         Case("org:staff_set_status", kwargs={"pk": target.pk}, query="?status=on_leave"),
+        Case(
+            "org:staff_reset_password",
+            method="post",
+            kwargs={"pk": target.pk},
+            check=_temporary_password_works(target.pk),
+        ),
         Case(
             "org:staff_set_status",
             method="post",

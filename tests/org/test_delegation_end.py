@@ -13,8 +13,13 @@ from servicecenter.org import services
 @pytest.fixture
 def running(manager_a, clerk_a):
     now = timezone.now()
-    return services.delegation_create(actor=manager_a.user, principal=manager_a.user, delegate=clerk_a.user,
-                                      starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=3))
+    return services.delegation_create(
+        actor=manager_a.user,
+        principal=manager_a.user,
+        delegate=clerk_a.user,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=3),
+    )
 
 
 @pytest.mark.clause("ORG-13")
@@ -29,8 +34,13 @@ def test_a_running_delegation_ends_now_and_keeps_its_past(running, manager_a):
 @pytest.mark.clause("ORG-13")
 def test_a_future_delegation_is_withdrawn(manager_a, clerk_a):
     now = timezone.now()
-    future = services.delegation_create(actor=manager_a.user, principal=manager_a.user, delegate=clerk_a.user,
-                                        starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2))
+    future = services.delegation_create(
+        actor=manager_a.user,
+        principal=manager_a.user,
+        delegate=clerk_a.user,
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=2),
+    )
     assert services.delegation_end(actor=manager_a.user, delegation=future, now=now).is_active is False
 
 

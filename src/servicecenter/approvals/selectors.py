@@ -241,6 +241,11 @@ def delegations_of(*, user: Any, at: datetime | None = None) -> QuerySet[Delegat
     )
 
 
+def access_own_delegation(*, user: Any, pk: int) -> Delegation:
+    """A running or future delegation that `user` gave (only the principal may end it, ORG-13); otherwise 404."""
+    return get_object_or_404(delegations_of(user=user).filter(principal=user), pk=pk)
+
+
 def delegate_candidates(*, user: Any) -> QuerySet[Staff]:
     """Colleagues `user` may delegate to: active staff with a login in the organizations they can see."""
     qs = Staff.objects.filter(user__isnull=False, user__is_active=True, status__in=["active", "on_leave"]).exclude(

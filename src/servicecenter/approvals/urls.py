@@ -11,4 +11,5 @@ urlpatterns = [
     path("requests/<int:pk>/resubmit/", views.request_resubmit_view, name="request_resubmit"),
     path("steps/<int:pk>/decide/", views.step_decide_view, name="step_decide"),
     path("delegations/new/", views.delegation_create_view, name="delegation_create"),
+    path("delegations/<int:pk>/end/", views.delegation_end_view, name="delegation_end"),
 ]

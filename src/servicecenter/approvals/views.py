@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from servicecenter.core.access import has_permission_anywhere
 from servicecenter.core.errors import Conflict, DomainError
-from servicecenter.org.services import delegation_create
+from servicecenter.org.services import delegation_create, delegation_end
 
 from . import policies, selectors, services
 from .choices import ApprovalRequestStatus, ApprovalStepStatus
@@ -247,3 +247,17 @@ def delegation_create_view(request: HttpRequest) -> HttpResponse:
         "approvals/delegation_form.html",
         {"form": form, "delegations": selectors.delegations_of(user=request.user)},
     )
+
+
+@login_required
+@require_POST
+def delegation_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ORG-13: I am back — end my delegation now (a future one is withdrawn)."""
+    delegation = selectors.access_own_delegation(user=request.user, pk=pk)
+    try:
+        delegation_end(actor=request.user, delegation=delegation)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("委托已结束，审批事项将回到您本人"))
+    return redirect(reverse("approvals:inbox") + "#delegations")

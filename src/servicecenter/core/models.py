@@ -21,7 +21,10 @@ class TimeStampedModel(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     def for_target(self, obj: models.Model) -> AuditEventQuerySet:
-        return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk))
+        """The events of one record, with the actor's staff record loaded for display (no query per row)."""
+        return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk)).select_related(
+            "actor__staff"
+        )
 
     def update(self, **kwargs):  # pragma: no cover - guarded behaviour
         raise TypeError("AuditEvent is append-only")

@@ -581,3 +581,31 @@ def delegation_end(*, actor: Any, delegation: Delegation, now: datetime | None =
         note=note,
     )
     return delegation
+
+
+@transaction.atomic
+def staff_reset_password(*, actor: Any, staff: Staff) -> str:
+    """Give `staff` a new temporary password and return it (shown once to the manager, never stored in clear).
+
+    For staff imported without a password, or who forgot theirs. Needs org.change_staff over the staff member's
+    organization (ORG-04); nobody resets their own password this way (they change it themselves). Audit:
+    `org.staff.password_reset` (without the password).
+    """
+    from django.utils.crypto import get_random_string
+
+    staff = Staff.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=staff.pk)
+    user = getattr(actor, "user", actor)
+    if user is not None and not has_permission_in(
+        user=user, permission="org.change_staff", organization=staff.organization
+    ):
+        raise NotAllowed("您没有权限重置该员工的密码", clause="ORG-04")
+    if staff.user_id is None or not staff.user.is_active:
+        raise ValidationFailed("该员工没有可用的登录账户", code="no_login")
+    if user is not None and staff.user_id == user.pk:
+        raise ValidationFailed("请通过“修改密码”修改自己的密码", code="self")
+    # Unambiguous characters (no 0/O, 1/l/I) so it can be read out over the phone.
+    password = get_random_string(12, allowed_chars="abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    staff.user.set_password(password)
+    staff.user.save(update_fields=["password"])
+    audit.record(actor=actor, verb="org.staff.password_reset", target=staff, clause="ORG-04")
+    return password

@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail_view, name="staff_detail"),
     path("staff/<int:pk>/edit/", views.staff_update_view, name="staff_update"),
     path("staff/<int:pk>/status/", views.staff_set_status_view, name="staff_set_status"),
+    path("staff/<int:pk>/password/", views.staff_reset_password_view, name="staff_reset_password"),
     path("staff/<int:pk>/roles/", views.role_assign_view, name="role_assign"),
     path("role-assignments/<int:pk>/revoke/", views.role_revoke_view, name="role_revoke"),
 ]

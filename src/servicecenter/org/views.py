@@ -335,6 +335,21 @@ def staff_set_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def staff_reset_password_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the staff member a temporary password, shown once on this page (never stored in clear)."""
+    staff = selectors.access_staff(user=request.user, pk=pk, permission="org.change_staff")
+    try:
+        password = services.staff_reset_password(actor=request.user, staff=staff)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("org:staff_detail", pk=staff.pk)
+    response = render(request, "org/staff_password.html", {"staff": staff, "password": password})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
 def role_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Grant a role to the staff member over an organization in the user's scope (ORG-04 decides)."""
     staff = selectors.access_staff(user=request.user, pk=pk)

@@ -20,6 +20,7 @@ from .serializers import (
     ApprovalRequestSerializer,
     GeneralRequestCreateSerializer,
     InboxStepSerializer,
+    RequestFilterSerializer,
     StepDecideSerializer,
 )
 
@@ -32,6 +33,7 @@ class ApprovalRequestListApi(APIView):
     pagination_class = Pagination  # documents GET as a page {count, next, previous, results}
 
     @extend_schema(
+        summary="审批申请列表（本人可见）",
         parameters=[
             OpenApiParameter("status", str, description="pending | returned | approved | rejected | withdrawn"),
             OpenApiParameter("kind", str),
@@ -41,12 +43,15 @@ class ApprovalRequestListApi(APIView):
         responses={200: ApprovalRequestSerializer(many=True), 400: ERROR},
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.request_list_visible_to(user=request.user, filters=request.query_params, with_steps=True)
+        filters = RequestFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.request_list_visible_to(user=request.user, filters=filters.validated_data, with_steps=True)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ApprovalRequestSerializer(page, many=True).data)
 
     @extend_schema(
+        summary="提交事项请示",
         request=GeneralRequestCreateSerializer,
         responses={201: ApprovalRequestSerializer, 400: ERROR, 403: ERROR},
     )
@@ -69,7 +74,7 @@ class ApprovalRequestListApi(APIView):
 
 
 class ApprovalRequestDetailApi(APIView):
-    @extend_schema(responses={200: ApprovalRequestSerializer, 404: ERROR})
+    @extend_schema(summary="审批申请详情（含审批步骤）", responses={200: ApprovalRequestSerializer, 404: ERROR})
     def get(self, request: Request, pk: int) -> Response:
         approval = selectors.access_request(user=request.user, pk=pk, with_steps=True)
         return Response(ApprovalRequestSerializer(approval).data)
@@ -80,7 +85,7 @@ class InboxApi(APIView):
 
     pagination_class = Pagination  # documents GET as a page {count, next, previous, results}
 
-    @extend_schema(responses={200: InboxStepSerializer(many=True)})
+    @extend_schema(summary="待我审批的步骤（最早的在前）", responses={200: InboxStepSerializer(many=True)})
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.steps_awaiting(user=request.user), request, view=self)
@@ -91,6 +96,7 @@ class StepDecideApi(APIView):
     """Approve, reject or return a step. 409 when someone already decided it; 403 when I may not decide it."""
 
     @extend_schema(
+        summary="审批一个步骤：同意 / 驳回 / 退回",
         request=StepDecideSerializer,
         responses={200: InboxStepSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
     )
