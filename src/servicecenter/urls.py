@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from servicecenter import views as project_views
 from servicecenter.core import views as core_views
@@ -19,6 +19,8 @@ urlpatterns = [
     path("healthz", core_views.healthz_view, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("servicecenter.org.urls")),
     path("policy/", include("servicecenter.policy.urls")),
@@ -27,7 +29,8 @@ urlpatterns = [
     path("calendar/", include("servicecenter.workcalendar.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Server-rendered from the schema: Swagger UI / ReDoc would load their JavaScript from a CDN.
+    path("api/docs/", project_views.api_docs_view, name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

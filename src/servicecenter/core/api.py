@@ -150,6 +150,8 @@ def document_error_responses(result, generator, request, public):
             for code in sorted(codes):
                 answer = responses.setdefault(code, {"description": _ERROR_DESCRIPTIONS[code]})
                 content = answer.setdefault("content", {}).setdefault("application/json", {})
-                if content.get("schema") in (None, {"type": "object"}):
-                    content["schema"] = ref
+                schema = content.get("schema") or {}
+                if "$ref" not in schema and schema.get("type", "object") == "object" and not schema.get("properties"):
+                    content["schema"] = ref  # a bare object (OpenApiTypes.OBJECT) is the error format
+            operation["responses"] = dict(sorted(responses.items()))
     return result

@@ -32,3 +32,32 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id() or "-"
         return True
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to a query string or form field containing a NUL character.
+
+    PostgreSQL cannot store or compare U+0000; without this, a crafted `?q=a%00b` reaching any filter is a 500.
+    Form fields already refuse it (Django's ProhibitNullCharactersValidator); this covers everything read from
+    `request.GET`/`request.POST` directly, in one place. JSON bodies are checked by the API serializers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        params = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            params.append(request.POST)
+        for query in params:
+            if any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists()):
+                message = "请求中含有无效的空字符（NUL），已拒绝"
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"code": "invalid", "message": message, "fields": {}, "clause": ""}, status=400)
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "servicecenter.core.middleware.RequestIdMiddleware",
+    "servicecenter.core.middleware.RejectNullCharactersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -79,6 +79,8 @@ class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # Declared so the schema allows "" (teams and ops centers have no center type); the model field is blank=True.
+    center_type = serializers.ChoiceField(choices=CenterType.choices, allow_blank=True, read_only=True)
     center_type_display = serializers.CharField(source="get_center_type_display", read_only=True)
 
     class Meta:
@@ -289,9 +291,19 @@ class StaffRefField(serializers.PrimaryKeyRelatedField):
         return staff_list_visible_to(user=self.context["request"].user)
 
 
+class RoleCodeField(serializers.SlugRelatedField):
+    """A role by its code. A code with a NUL character is refused before the lookup: PostgreSQL cannot compare it
+    (it was a 500, found by tests/api/test_schema_fuzz.py)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class RoleAssignmentCreateSerializer(serializers.Serializer):
     staff = StaffRefField()
-    role = serializers.SlugRelatedField(
+    role = RoleCodeField(
         slug_field="code",
         queryset=Role.objects.filter(is_active=True),
         error_messages={"required": "请选择角色", "does_not_exist": "角色不存在：{value}", "invalid": "角色编码无效"},

@@ -10,7 +10,9 @@ from . import views
 
 app_name = "org-api"
 
-router = SimpleRouter()
+# Path converters (<int:pk>, from the viewsets' lookup_value_converter) rather than regexes: ids are integers in
+# the URL and in the OpenAPI schema.
+router = SimpleRouter(use_regex_path=False)
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("staff", views.StaffViewSet, basename="staff")
 router.register("roles", views.RoleViewSet, basename="role")

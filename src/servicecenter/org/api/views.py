@@ -45,7 +45,7 @@ class OrganizationViewSet(
     update with org.change_organization over the unit; deactivate (`is_active: false`) instead of delete."""
 
     serializer_class = s.OrganizationSerializer
-    lookup_value_regex = r"\d+"  # a non-numeric id matches no route: 404, not a 500 from the query
+    lookup_value_converter = "int"  # a non-numeric id matches no route: 404, not a 500 from the query
     filterset_fields = ["kind", "is_active", "parent"]
     queryset = Organization.objects.none()  # for the schema; get_queryset scopes
 
@@ -104,7 +104,7 @@ class StaffViewSet(
     Status changes: POST /staff/{id}/status/. No delete: a person who leaves gets status `left`."""
 
     serializer_class = s.StaffSerializer
-    lookup_value_regex = r"\d+"  # a non-numeric id matches no route: 404, not a 500 from the query
+    lookup_value_converter = "int"  # a non-numeric id matches no route: 404, not a 500 from the query
     filter_backends = [UserScopedFilterBackend]
     filterset_class = StaffFilterSet
     queryset = Staff.objects.none()
@@ -190,7 +190,7 @@ class RoleAssignmentViewSet(
     """Who holds which role over which subtree. Grant with POST (ORG-04 decides), end with POST …/revoke/."""
 
     serializer_class = s.RoleAssignmentSerializer
-    lookup_value_regex = r"\d+"  # a non-numeric id matches no route: 404, not a 500 from the query
+    lookup_value_converter = "int"  # a non-numeric id matches no route: 404, not a 500 from the query
     filter_backends: list = []
     queryset = RoleAssignment.objects.none()
 

@@ -114,6 +114,16 @@ class ParameterDetailOutputSerializer(serializers.Serializer):
     can_set = serializers.BooleanField()
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class ParameterValueInputSerializer(serializers.Serializer):
     """Set a value (`value` as JSON, or `text` as a manager would type it) or withdraw it (`inherit: true`)."""
 
@@ -123,6 +133,13 @@ class ParameterValueInputSerializer(serializers.Serializer):
     inherit = serializers.BooleanField(required=False, default=False)
     effective_from = serializers.DateField()
     reason = serializers.CharField(max_length=300)
+
+    def validate_value(self, value: Any) -> Any:
+        # PostgreSQL's jsonb cannot store the NUL character (\u0000): refuse it here rather than fail on insert
+        # (it was a 500, found by tests/api/test_schema_fuzz.py).
+        if _has_nul(value):
+            raise serializers.ValidationError("取值不能包含空字符（\\u0000）")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [name for name in ("value", "text") if name in attrs and attrs[name] is not None]
