@@ -36,3 +36,25 @@ def test_every_declared_permission_exists_and_is_granted(spec):
     existing = {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")}
     assert declared <= existing, f"undeclared permissions: {declared - existing}"
     assert granted == declared
+
+
+@pytest.mark.clause("C-22")
+def test_a_hall_role_is_not_granted_in_a_service_station(tree, manager_a):
+    # given a repairman of the station (center A) and a clerk of the hall (center B)
+    from servicecenter.core.errors import ValidationFailed
+    from servicecenter.org import services
+    from servicecenter.org.selectors import assignable_roles
+    from tests import factories
+
+    worker = factories.make_staff(tree["team_a"], "service_staff")
+    # when the station's manager looks at the roles he may grant, and tries a hall role anyway
+    offered = {r.code for r in assignable_roles(user=manager_a.user, organization=tree["a"])}
+    with pytest.raises(ValidationFailed) as refused:
+        services.role_assign(actor=None, user=worker.user, role_code="window_staff", organization=tree["a"])
+    # then hall roles are not offered, and refused with the clause
+    assert "window_staff" not in offered and "leader_in_charge" not in offered
+    assert "order_clerk" in offered
+    assert refused.value.clause == "C-22"
+    # and in the hall they are fine
+    clerk = factories.make_staff(tree["b"], "window_staff")
+    assert clerk.user.role_assignments.filter(role__code="window_staff").exists()

@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
 from servicecenter.core import audit
-from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed
+from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed, full_clean_or_raise
 from servicecenter.notifications.services import notifications_settle, notify
 from servicecenter.org.models import Organization, Staff
 from servicecenter.policy.values import value
@@ -51,14 +50,6 @@ def person_name(user: Any) -> str:
     if user is None:
         return ""
     return (user.first_name or user.get_username()).strip()
-
-
-def _full_clean(obj: Model, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        raise ValidationFailed("输入有误，请检查标出的字段", fields=fields) from exc
 
 
 def _link(request: ApprovalRequest) -> str:
@@ -297,7 +288,7 @@ def request_submit(
     if subject is not None:
         request.subject_type = ContentType.objects.get_for_model(subject)
         request.subject_id = str(subject.pk)
-    _full_clean(request)
+    full_clean_or_raise(request)
     request.save()
 
     # Preview the whole route now (so the requester sees who will approve); each step is resolved again when it

@@ -43,3 +43,15 @@ class Conflict(DomainError):
 class ValidationFailed(DomainError):
     code = "invalid"
     status_code = 400
+
+
+def full_clean_or_raise(obj: Any, *, exclude: list[str] | None = None) -> None:
+    """Run the model's own validation; turn Django's ValidationError into ValidationFailed with field messages, so
+    services report bad input the one way views and the API render (never a 500, nothing saved)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        fields = {key: [str(message) for message in messages] for key, messages in exc.message_dict.items()}
+        raise ValidationFailed("输入有误，请检查标出的字段", fields=fields) from exc

@@ -34,6 +34,9 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 class RejectNullCharactersMiddleware:
     """Answer 400 to a query string or form field containing a NUL character.
 
@@ -48,16 +51,19 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request):
         from django.http import HttpResponseBadRequest, JsonResponse
 
+        is_api = request.path.startswith("/api/")
         params = [request.GET]
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            params.append(request.POST)
+        # API bodies are parsed (and refused field by field) by DRF; reading request.POST here would turn a
+        # malformed body into Django's HTML 400 instead of the API's error format.
+        if not is_api and request.method == "POST" and request.content_type in FORM_TYPES:
+            try:
+                params.append(request.POST)
+            except Exception:  # noqa: BLE001 - a malformed body is answered by the view's own parsing
+                pass
         for query in params:
             if any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists()):
                 message = "请求中含有无效的空字符（NUL），已拒绝"
-                if request.path.startswith("/api/"):
+                if is_api:
                     return JsonResponse({"code": "invalid", "message": message, "fields": {}, "clause": ""}, status=400)
                 return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -148,6 +148,12 @@ class Role(TimeStampedModel):
     description = models.TextField(_("说明"), blank=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role")
     is_builtin = models.BooleanField(_("内置"), default=False)
+    center_types = models.JSONField(
+        _("适用中心类型"),
+        default=list,
+        blank=True,
+        help_text=_("为空表示适用于所有中心；否则只能在这些类型的中心授予（C-22）"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     rank = models.PositiveSmallIntegerField(_("排序"), default=100)
 

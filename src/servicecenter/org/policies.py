@@ -121,3 +121,14 @@ def can_revoke_role(*, grantor: Grantor, role_code: str, role_permissions: Colle
     if not set(role_permissions) <= grantor.permissions:
         return Decision(False, "ORG-04", _("不能撤销权限超出本人的角色"))
     return Decision(True, "ORG-04")
+
+
+@implements("C-22")
+def role_fits_center(*, role_name: str, role_center_types: Collection[str], center_type: str) -> Decision:
+    """C-22: the center type decides which modules and roles exist there — a role made for one kind of center
+    (a government hall's 分管领导, a service station's 续费专员) is not granted in another kind. A role without
+    center types fits everywhere; an organization above center level (company, ops center) has no type and takes
+    only such roles."""
+    if not role_center_types or center_type in role_center_types:
+        return Decision(True, "C-22")
+    return Decision(False, "C-22", _("「%(role)s」不适用于此类中心") % {"role": role_name})

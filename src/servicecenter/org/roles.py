@@ -38,6 +38,12 @@ class RoleSpec:
     description: str
     permissions: tuple[str, ...]
     rank: int
+    center_types: tuple[str, ...] = ()  # C-22: the kinds of center the role exists in; () = every kind
+
+
+STATION = ("service_station",)
+HALL = ("gov_hall", "convenience_center")
+CALL = ("call_center", "cs_dept")
 
 
 BUILTIN_ROLES: tuple[RoleSpec, ...] = (
@@ -66,23 +72,31 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
         "finance_clerk", "税控专员内勤", "发票、账务、资产、积分统计。", BASE + SUBMIT + ("org.export_staff",), 31
     ),
-    RoleSpec("renewal_specialist", "续费专员", "续费回访与续费率。", BASE + SUBMIT, 32),
-    RoleSpec("service_sales_supervisor", "服务销售主管", "服务销售管理。", BASE + SUBMIT, 33),
-    RoleSpec("marketing_sales_supervisor", "市场销售主管", "市场销售管理。", BASE + SUBMIT, 34),
-    RoleSpec("sales_specialist", "销售专员", "销售。", BASE + SUBMIT, 35),
+    RoleSpec("renewal_specialist", "续费专员", "续费回访与续费率。", BASE + SUBMIT, 32, center_types=STATION),
+    RoleSpec("service_sales_supervisor", "服务销售主管", "服务销售管理。", BASE + SUBMIT, 33, center_types=STATION),
+    RoleSpec("marketing_sales_supervisor", "市场销售主管", "市场销售管理。", BASE + SUBMIT, 34, center_types=STATION),
+    RoleSpec("sales_specialist", "销售专员", "销售。", BASE + SUBMIT, 35, center_types=STATION),
     RoleSpec("service_staff", "服务人员", "上门维修与安装。", BASE + SUBMIT, 36),
-    RoleSpec("promoter", "基础宣传员", "基础宣传。", BASE + SUBMIT, 37),
+    RoleSpec("promoter", "基础宣传员", "基础宣传。", BASE + SUBMIT, 37, center_types=STATION),
     RoleSpec("channel_department", "渠道部", "接收请假等事项的报备（知会，不审批，ORG-06）。", BASE, 40),
-    RoleSpec("supervisor", "主管", "呼叫中心主管：审批排班调整（ORG-07）。", BASE + SUBMIT + SEE_AUDIT, 41),
+    RoleSpec(
+        "supervisor", "主管", "呼叫中心主管：审批排班调整（ORG-07）。", BASE + SUBMIT + SEE_AUDIT, 41, center_types=CALL
+    ),
     RoleSpec(
         "principal_leader",
         "党政主要领导",
         "政务服务中心：审批两天以上请假（LEV-11）。",
         BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT,
         15,
+        center_types=HALL,
     ),
     RoleSpec(
-        "leader_in_charge", "分管领导", "政务服务中心：审批一天以内请假（LEV-10）。", BASE + SEE_AUDIT + SUBMIT, 21
+        "leader_in_charge",
+        "分管领导",
+        "政务服务中心：审批一天以内请假（LEV-10）。",
+        BASE + SEE_AUDIT + SUBMIT,
+        21,
+        center_types=HALL,
     ),
     RoleSpec(
         "party_gov_office",
@@ -90,8 +104,9 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "政务服务中心：请销假登记备案（ORG-25）。",
         BASE + SUBMIT + ("org.export_staff",),
         42,
+        center_types=HALL,
     ),
-    RoleSpec("window_staff", "窗口工作人员", "政务服务窗口受理。", BASE + SUBMIT, 43),
+    RoleSpec("window_staff", "窗口工作人员", "政务服务窗口受理。", BASE + SUBMIT, 43, center_types=HALL),
 )
 ROLE_CODES = frozenset(spec.code for spec in BUILTIN_ROLES)
 
@@ -114,25 +129,21 @@ def sync_builtin_roles() -> None:
     from .models import Role
 
     for spec in BUILTIN_ROLES:
+        wanted = {
+            "name": spec.name,
+            "description": spec.description,
+            "rank": spec.rank,
+            "is_builtin": True,
+            "center_types": list(spec.center_types),
+        }
         role = Role.objects.filter(code=spec.code).select_related("group").first()
         if role is None:
             group, _ = Group.objects.get_or_create(name=f"role:{spec.code}")
-            role = Role.objects.create(
-                code=spec.code,
-                name=spec.name,
-                description=spec.description,
-                group=group,
-                is_builtin=True,
-                rank=spec.rank,
-            )
-        elif (role.name, role.description, role.rank, role.is_builtin) != (
-            spec.name,
-            spec.description,
-            spec.rank,
-            True,
-        ):
-            role.name, role.description, role.rank, role.is_builtin = spec.name, spec.description, spec.rank, True
-            role.save(update_fields=["name", "description", "rank", "is_builtin", "updated_at"])
+            role = Role.objects.create(code=spec.code, group=group, **wanted)
+        elif any(getattr(role, key) != value for key, value in wanted.items()):
+            for key, value in wanted.items():
+                setattr(role, key, value)
+            role.save(update_fields=[*wanted, "updated_at"])
         role.group.permissions.set(_permission_objects(spec.permissions))
 
 

@@ -19,7 +19,7 @@ from servicecenter.core.access import has_permission_anywhere, has_permission_in
 
 from .choices import StaffStatus
 from .models import Organization, Role, RoleAssignment, Staff, StaffImport
-from .policies import Grantor, can_assign_role, can_revoke_role
+from .policies import Grantor, can_assign_role, can_revoke_role, role_fits_center
 
 VIEW_ORGANIZATION = "org.view_organization"
 VIEW_STAFF = "org.view_staff"
@@ -248,12 +248,15 @@ def grantor_over(*, user: Any, organization: Organization) -> Grantor:
 def assignable_roles(*, user: Any, organization: Organization) -> list[Role]:
     """Active roles that `user` may grant over `organization` (ORG-04 via policies.can_assign_role)."""
     grantor = grantor_over(user=user, organization=organization)
+    center = organization.service_center()
+    center_type = center.center_type if center else ""
     out = []
     for role, permissions in roles_with_permissions().values():
         decision = can_assign_role(
             grantor=grantor, role_code=role.code, role_is_active=role.is_active, role_permissions=permissions
         )
-        if decision.allowed:
+        fits = role_fits_center(role_name=role.name, role_center_types=role.center_types, center_type=center_type)
+        if decision.allowed and fits.allowed:
             out.append(role)
     return sorted(out, key=lambda r: (r.rank, r.code))
 

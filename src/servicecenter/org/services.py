@@ -11,13 +11,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from servicecenter.core import audit
 from servicecenter.core.access import clear_cache, has_permission_in
-from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed
+from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed, full_clean_or_raise
 
 from . import policies
 from .choices import CENTER_KINDS, StaffImportStatus, StaffStatus
@@ -25,14 +24,6 @@ from .models import Delegation, Organization, RoleAssignment, Staff, StaffImport
 from .policies import ALLOWED_PARENTS  # noqa: F401 - re-exported: the tree rule lives in policies (ORG-05)
 
 STAFF_FIELDS = ["organization", "staff_no", "name", "position", "phone", "hire_date", "status", "left_date"]
-
-
-def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        raise ValidationFailed("输入有误，请检查标出的字段", fields=fields) from exc
 
 
 def _user_of(actor: Any) -> Any:
@@ -99,7 +90,7 @@ def organization_create(
         path="tmp",
         depth=(parent.depth + 1) if parent else 0,
     )
-    _full_clean(org, exclude=["path"])
+    full_clean_or_raise(org, exclude=["path"])
     org.save()
     org.path = f"{parent.path if parent else ''}{org.pk:0{Organization.PATH_STEP}d}/"
     org.save(update_fields=["path"])
@@ -134,7 +125,7 @@ def organization_update(*, actor: Any, organization: Organization, **fields: Any
         org.center_type = ""
     elif not org.center_type:
         raise ValidationFailed("服务中心必须选择中心类型", fields={"center_type": ["请选择中心类型"]}, clause="ORG-01")
-    _full_clean(org)
+    full_clean_or_raise(org)
     changes = audit.diff(org, before, names)
     if not changes:
         return org
@@ -201,7 +192,7 @@ def staff_create(
         hire_date=hire_date,
         status=StaffStatus.ACTIVE,
     )
-    _full_clean(staff, exclude=["user"])
+    full_clean_or_raise(staff, exclude=["user"])
     try:
         # A savepoint: when another request takes the same number between the check and the insert, the unique
         # indexes refuse it and this transaction stays usable to report the conflict.
@@ -249,7 +240,7 @@ def staff_update(*, actor: Any, staff: Staff, **fields: Any) -> Staff:
     before = audit.snapshot(staff, names)
     for key, val in fields.items():
         setattr(staff, key, val)
-    _full_clean(staff)
+    full_clean_or_raise(staff)
     changes = audit.diff(staff, before, names)
     if changes:
         staff.save(update_fields=[*names, "updated_at"])
@@ -275,7 +266,7 @@ def staff_set_status(*, actor: Any, staff: Staff, status: str, on: date | None =
     staff.left_date = (on or timezone.localdate()) if status == StaffStatus.LEFT else None
     if staff.left_date and staff.hire_date and staff.left_date < staff.hire_date:
         raise ValidationFailed("离职日期不能早于入职日期", fields={"on": ["离职日期不能早于入职日期"]})
-    _full_clean(staff)
+    full_clean_or_raise(staff)
     staff.save(update_fields=["status", "left_date", "updated_at"])
     if staff.user_id:
         login = staff.user
@@ -321,6 +312,12 @@ def role_assign(*, actor: Any, user: Any, role_code: str, organization: Organiza
     )
     if not decision.allowed:
         raise NotAllowed(decision.reason, fields={"role": [decision.reason]}, clause=decision.clause)
+    center = organization.service_center()
+    fits = policies.role_fits_center(
+        role_name=role.name, role_center_types=role.center_types, center_type=center.center_type if center else ""
+    )
+    if not fits.allowed:
+        raise ValidationFailed(fits.reason, fields={"role": [fits.reason]}, clause=fits.clause)
     if not organization.is_active:
         raise ValidationFailed("该组织已停用", fields={"organization": ["该组织已停用"]})
     staff = Staff.objects.filter(user=user).only("status").first()

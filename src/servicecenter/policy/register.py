@@ -34,4 +34,5 @@ IMPLEMENTED: dict[str, Requirement] = {
     "ATT-21": Requirement("政务大厅办公时间 08:30–11:30、14:30–17:30，仅法定工作日", "a"),
     "ATT-34": Requirement("在线客服热线 7×24 小时畅通", "a"),
     "G-12": Requirement("节日问候默认时段 = 营业日历中的法定节假日期间", "a"),
+    "C-22": Requirement("中心类型决定可用的模块与角色：为某类中心设置的角色不在其他类中心授予", "a"),
 }

@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from servicecenter.core import audit
 from servicecenter.core.access import has_permission_in
-from servicecenter.core.errors import NotAllowed, ValidationFailed
+from servicecenter.core.errors import NotAllowed, ValidationFailed, full_clean_or_raise
 
 from .models import Clause, ParameterValue, Regulation
 from .registry import ParameterSpec, get_spec
@@ -143,7 +142,7 @@ def parameter_set(
         reason=reason,
         set_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    _full_clean(row)
+    full_clean_or_raise(row)
     row.save()
     audit.record(
         actor=actor,
@@ -203,7 +202,7 @@ def parameter_reset(
         reason=reason,
         set_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    _full_clean(row)
+    full_clean_or_raise(row)
     row.save()
     after = resolve_many([key], org=organization, at=effective_from)[key]
     audit.record(
@@ -216,14 +215,6 @@ def parameter_reset(
         note=reason,
     )
     return row
-
-
-def _full_clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        raise ValidationFailed("输入有误，请检查标出的字段", fields=fields) from exc
 
 
 @transaction.atomic
@@ -269,7 +260,7 @@ def regulation_create(
         effective_date=effective_date,
         source=source,
     )
-    _full_clean(regulation)
+    full_clean_or_raise(regulation)
     regulation.save()
     rows = []
     for index, data in enumerate(clauses, start=1):
@@ -282,7 +273,7 @@ def regulation_create(
             original_text=data.get("original_text", ""),
             requirement_ids=list(data.get("requirement_ids", [])),
         )
-        _full_clean(clause)
+        full_clean_or_raise(clause)
         rows.append(clause)
     for clause in rows:
         clause.save()  # one by one, so simple_history records each clause's creation

@@ -13,12 +13,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from servicecenter.core import audit
 from servicecenter.core.access import has_permission_in
-from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed
+from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed, full_clean_or_raise
 from servicecenter.org.models import Organization
 from servicecenter.policy.types import TYPES
 
@@ -52,14 +51,6 @@ def _lock_organization(organization: Organization) -> Organization:
     if not org.is_active:
         raise ValidationFailed("该组织已停用，不能修改其营业日历", fields={"organization": ["组织已停用"]})
     return org
-
-
-def _full_clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        raise ValidationFailed("输入有误，请检查标出的字段", fields=fields) from exc
 
 
 def _save_new(obj: Any, message: str) -> None:
@@ -203,7 +194,7 @@ def season_create(
     organization = _lock_organization(organization)
     _refuse_overlap(organization=organization, start=cleaned["start_date"], end=cleaned["end_date"])
     season = Season(organization=organization, **cleaned)
-    _full_clean(season)
+    full_clean_or_raise(season)
     season.save()
     audit.record(
         actor=actor,
@@ -241,7 +232,7 @@ def season_update(*, actor: Any, season: Season, **fields: Any) -> Season:
     changes = audit.diff(season, before, SEASON_FIELDS)
     if not changes:
         raise ValidationFailed("没有需要保存的变更", code="no_change", clause="C-02")
-    _full_clean(season)
+    full_clean_or_raise(season)
     season.save(update_fields=[*changes, "updated_at"])
     audit.record(actor=actor, verb="workcalendar.season.updated", target=season, changes=changes, clause="C-02")
     return season
@@ -333,7 +324,7 @@ def override_set(
         current.is_active = False
         current.save(update_fields=["is_active", "updated_at"])
     override = DateOverride(organization=organization, date=day, is_open=is_open, periods=cleaned_periods, name=name)
-    _full_clean(override)
+    full_clean_or_raise(override)
     _save_new(override, f"{day:%Y-%m-%d} 的特殊安排刚被他人修改，请刷新后重试")
     audit.record(
         actor=actor,
@@ -412,7 +403,7 @@ def holiday_add(
             f"{day:%Y-%m-%d} 已录入「{existing}」，如需更改请先删除", fields={"date": ["该日期已录入"]}, clause="C-01"
         )
     holiday = StatutoryHoliday(organization=organization, date=day, name=name, is_workday=is_workday)
-    _full_clean(holiday)
+    full_clean_or_raise(holiday)
     _save_new(holiday, f"{day:%Y-%m-%d} 刚被他人录入，请刷新后查看")
     audit.record(
         actor=actor,
