@@ -56,6 +56,7 @@ def test_step_goes_to_delegate_only_inside_the_window(submit, clerk_a, manager_a
         assert (step.assignee, step.acting_for, step.delegation) == (deputy_a.user, manager_a.user, away)
         event = AuditEvent.objects.for_target(req).get(verb="approvals.step.delegated")
         assert event.clause == "ORG-13"
+        assert event.actor is None  # the system applied the delegation; the requester did not hand it over
         assert event.changes["assignee"] == [manager_a.user.pk, deputy_a.user.pk]
         assert Notification.objects.filter(recipient=deputy_a.user, verb="approvals.step.assigned").exists()
     else:

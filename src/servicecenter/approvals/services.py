@@ -158,13 +158,14 @@ def _activate(
         step.delegation = delegation
     step.save()
     if delegation is not None:
+        # The hand-over is the system applying the principal's delegation, not an act of whoever triggered it.
         audit.record(
-            actor=actor,
+            actor=None,
             verb="approvals.step.delegated",
             target=request,
             changes={"step": [None, step.order], "assignee": [choice.user_id, delegation.delegate_id]},
             clause="ORG-13",
-            note=f"{person_name(delegation.delegate)} 代 {person_name(step.acting_for)} 审批",
+            note=f"系统按委托转交：{person_name(delegation.delegate)} 代 {person_name(step.acting_for)} 审批",
         )
     request.current_step_order = step.order
     notify(
