@@ -130,3 +130,14 @@ def test_delegation_to_the_requester_is_ignored(submit, manager_a, deputy_a, gm,
         assert not selectors.steps_awaiting(user=clerk_a.user).exists()
         with pytest.raises(NotAllowed):
             services.step_decide(actor=clerk_a.user, step_id=step.pk, decision="approve", now=at)
+
+
+def test_people_who_cannot_sign_in_are_not_offered_as_delegates(tree, manager_a, clerk_a):
+    # given a colleague imported without a password
+    from servicecenter.approvals.selectors import delegate_candidates
+    from servicecenter.org import services as org_services
+
+    no_password = org_services.staff_create(actor=None, organization=tree["a"], staff_no="NP01", name="无密码")
+    # then only people who can sign in are offered
+    offered = set(delegate_candidates(user=manager_a.user))
+    assert clerk_a in offered and no_password not in offered

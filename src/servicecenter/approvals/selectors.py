@@ -247,9 +247,12 @@ def access_own_delegation(*, user: Any, pk: int) -> Delegation:
 
 
 def delegate_candidates(*, user: Any) -> QuerySet[Staff]:
-    """Colleagues `user` may delegate to: active staff with a login in the organizations they can see."""
-    qs = Staff.objects.filter(user__isnull=False, user__is_active=True, status__in=["active", "on_leave"]).exclude(
-        user=user
+    """Colleagues `user` may delegate to: active staff who can actually sign in (a login with a usable password —
+    Django marks unusable ones with a leading "!"), in the organizations `user` can see."""
+    qs = (
+        Staff.objects.filter(user__isnull=False, user__is_active=True, status__in=["active", "on_leave"])
+        .exclude(user=user)
+        .exclude(user__password__startswith="!")
     )
     return scope(qs, user=user, permission="org.view_staff").select_related("user", "organization")
 
