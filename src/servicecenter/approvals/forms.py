@@ -97,6 +97,7 @@ class DelegationForm(BootstrapForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at and ends_at:
             if ends_at <= starts_at:

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from servicecenter.core.access import has_permission_anywhere
 from servicecenter.core.errors import Conflict, DomainError
+from servicecenter.core.htmx import HtmxHttpRequest
 from servicecenter.org.services import delegation_create, delegation_end
 
 from . import policies, selectors, services
@@ -33,12 +34,12 @@ PAGE_SIZE = 20
 TABS = ("pending", "done", "mine", "all")
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
+def _page(request: HtmxHttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: HtmxHttpRequest) -> HttpResponse:
     """我的审批: 待我审批 (with approve / reject / return in place), 我已处理, 我发起的, and — for scoped viewers —
     全部 (the requests of the organizations they oversee); plus my delegations."""
     user = request.user
@@ -62,14 +63,14 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/inbox.html", context)
 
 
-def _decide_context(request: HttpRequest, step_pk: int, **extra: Any) -> dict[str, Any]:
+def _decide_context(request: HtmxHttpRequest, step_pk: int, **extra: Any) -> dict[str, Any]:
     step = selectors.access_step(user=request.user, pk=step_pk)
     return {"step": step, "form": DecideForm(), **extra}
 
 
 @login_required
 @require_POST
-def step_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def step_decide_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """POST approve / reject / return on one step. htmx gets the re-rendered inbox item (result or error, 200);
     a plain form post is redirected to the request with a message."""
     step = selectors.access_step(user=request.user, pk=pk)
@@ -112,7 +113,7 @@ def step_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One request: its route with every step's status, who acted (and for whom), comments, the rule that chose the
     route, and the audit history."""
     approval = selectors.access_request(user=request.user, pk=pk)
@@ -153,7 +154,7 @@ def request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_create_view(request: HttpRequest) -> HttpResponse:
+def request_create_view(request: HtmxHttpRequest) -> HttpResponse:
     """新建事项请示 for the signed-in staff member's service center."""
     organization = selectors.home_organization(user=request.user)
     if not selectors.can_submit(user=request.user, organization=organization):
@@ -190,7 +191,7 @@ def _form_errors(form: Any, exc: DomainError) -> None:
 
 @login_required
 @require_POST
-def request_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def request_withdraw_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     approval = selectors.access_request(user=request.user, pk=pk)
     try:
         services.request_withdraw(actor=request.user, request_id=approval.pk)
@@ -203,7 +204,7 @@ def request_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def request_resubmit_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     approval = selectors.access_request(user=request.user, pk=pk)
     form = ResubmitForm(request.POST)
     if not form.is_valid():  # pragma: no cover - a free-text optional field is always valid
@@ -222,7 +223,7 @@ def request_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delegation_create_view(request: HttpRequest) -> HttpResponse:
+def delegation_create_view(request: HtmxHttpRequest) -> HttpResponse:
     """ORG-13: I will be away — my approvals go to a colleague between two instants."""
     candidates = selectors.delegate_candidates(user=request.user)
     form = DelegationForm(request.POST or None, candidates=candidates)
@@ -251,7 +252,7 @@ def delegation_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delegation_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_end_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """ORG-13: I am back — end my delegation now (a future one is withdrawn)."""
     delegation = selectors.access_own_delegation(user=request.user, pk=pk)
     try:

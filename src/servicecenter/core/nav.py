@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from .access import has_permission_anywhere
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     permission: str | None = None  # shown when the user holds it somewhere; None = every signed-in user
     icon: str = ""
@@ -45,5 +46,5 @@ def nav_for(request: HttpRequest) -> dict:
     ]
     staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
     result = {"nav_items": items, "nav_staff": staff}
-    request._sc_nav = result
+    request._sc_nav = result  # type: ignore[attr-defined]
     return result

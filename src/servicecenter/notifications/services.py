@@ -168,7 +168,7 @@ def notify(
         ]
     )
     for delivery in deliveries:
-        transaction.on_commit(lambda delivery_id=delivery.pk: _schedule_delivery(delivery_id))
+        transaction.on_commit(functools.partial(_schedule_delivery, delivery.pk))
     return created
 
 

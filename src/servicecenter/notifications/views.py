@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from servicecenter.core.htmx import HtmxHttpRequest
 
 from . import selectors, services
 
@@ -19,7 +21,7 @@ FAILURES_SHOWN = 20
 
 @require_GET
 @login_required
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: HtmxHttpRequest) -> HttpResponse:
     """My notifications, newest first, 20 a page; tab ?filter=unread shows only the unread ones.
 
     Administrators (core.view_auditevent somewhere) also see the 投递失败 section: dead deliveries of their
@@ -30,7 +32,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_inbox(request: HttpRequest, *, unread_only: bool, page_number: str | None = None) -> HttpResponse:
+def _render_inbox(request: HtmxHttpRequest, *, unread_only: bool, page_number: str | None = None) -> HttpResponse:
     page = Paginator(selectors.notification_list_for(user=request.user, unread_only=unread_only), PAGE_SIZE).get_page(
         page_number
     )
@@ -47,7 +49,7 @@ def _render_inbox(request: HttpRequest, *, unread_only: bool, page_number: str |
 
 @require_POST
 @login_required
-def mark_read_view(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Mark one of my notifications read. htmx: the updated row (and the navbar badge out of band: `nav_unread` comes
     from the context processor, counted after the change); otherwise a
     redirect to `next` (the notification's link, when the title was clicked) or back to the inbox."""
@@ -67,7 +69,7 @@ def mark_read_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def mark_all_read_view(request: HttpRequest) -> HttpResponse:
+def mark_all_read_view(request: HtmxHttpRequest) -> HttpResponse:
     """Mark all my notifications read and show the inbox again (200; repeating the POST changes nothing more)."""
     count = services.notifications_mark_all_read(actor=request.user)
     messages.success(request, _("已将 %(count)s 条通知标为已读") % {"count": count})

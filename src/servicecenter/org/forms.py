@@ -90,6 +90,7 @@ class OrganizationCreateForm(BootstrapForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         kind, parent = data.get("kind"), data.get("parent")
         if kind:
             decision = policies.can_place_organization(kind=kind, parent_kind=parent.kind if parent else None)
@@ -204,6 +205,7 @@ class StaffStatusForm(BootstrapForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if data.get("status") == StaffStatus.LEFT and not data.get("on"):
             self.add_error("on", _("办理离职须填写离职日期"))
         return data

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from servicecenter.core.access import has_permission_anywhere, has_permission_in
 from servicecenter.core.errors import DomainError
+from servicecenter.core.htmx import HtmxHttpRequest
 from servicecenter.core.models import AuditEvent
 
 from . import exports, policies, selectors, services
@@ -55,7 +56,7 @@ def _form_error(form: Form, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: HtmxHttpRequest) -> Any:
     """The POST data of a POST (even an empty one, so the form is bound and reports what is missing), else None."""
     return request.POST if request.method == "POST" else None
 
@@ -95,7 +96,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def organization_list_view(request: HttpRequest) -> HttpResponse:
+def organization_list_view(request: HtmxHttpRequest) -> HttpResponse:
     """The visible tree, indented, with active staff per unit and per subtree (one aggregate query)."""
     _require_anywhere(request.user, "org.view_organization")
     tree = selectors.organization_tree_for(user=request.user)
@@ -109,7 +110,7 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One unit: its data, children, staff, role holders and history."""
     user = request.user
     org = selectors.access_organization(user=user, pk=pk)
@@ -133,7 +134,7 @@ def organization_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_create_view(request: HttpRequest) -> HttpResponse:
+def organization_create_view(request: HtmxHttpRequest) -> HttpResponse:
     """New unit under a parent where the user holds org.add_organization (`?parent=` preselects it)."""
     user = request.user
     if not user.is_superuser:
@@ -169,7 +170,7 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_update_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Edit a unit (org.change_organization over it); deactivate instead of delete."""
     org = selectors.access_organization(user=request.user, pk=pk, permission="org.change_organization")
     form = OrganizationUpdateForm(_posted(request), organization=org)
@@ -195,7 +196,7 @@ def _int_or_404(value: str) -> int:
 
 
 @login_required
-def staff_list_view(request: HttpRequest) -> HttpResponse:
+def staff_list_view(request: HtmxHttpRequest) -> HttpResponse:
     """Staff of the visible subtrees: search, filters, 50 a page; a fixed number of queries per page."""
     user = request.user
     _require_anywhere(user, "org.view_staff")
@@ -218,13 +219,15 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One staff member: master data, roles (with grant/revoke where allowed), status actions, history."""
     staff = selectors.access_staff(user=request.user, pk=pk)
     return _render_staff_detail(request, staff)
 
 
-def _render_staff_detail(request: HttpRequest, staff: Any, assign_form: RoleAssignForm | None = None) -> HttpResponse:
+def _render_staff_detail(
+    request: HtmxHttpRequest, staff: Any, assign_form: RoleAssignForm | None = None
+) -> HttpResponse:
     user = request.user
     can_change = has_permission_in(user=user, permission="org.change_staff", organization=staff.organization)
     assignments = list(
@@ -260,7 +263,7 @@ def _render_staff_detail(request: HttpRequest, staff: Any, assign_form: RoleAssi
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_create_view(request: HttpRequest) -> HttpResponse:
+def staff_create_view(request: HtmxHttpRequest) -> HttpResponse:
     """New staff member in an organization where the user holds org.add_staff (`?organization=` preselects)."""
     user = request.user
     _require_anywhere(user, "org.add_staff")
@@ -294,7 +297,7 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_update_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Edit master data (org.change_staff over the staff member's organization)."""
     staff = selectors.access_staff(user=request.user, pk=pk, permission="org.change_staff")
     form = StaffUpdateForm(_posted(request), user=request.user, staff=staff)
@@ -311,7 +314,7 @@ def staff_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_set_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_set_status_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Confirm and change a status: GET shows what will happen (`?status=` preselects), POST does it."""
     staff = selectors.access_staff(user=request.user, pk=pk, permission="org.change_staff")
     initial = {"on": timezone.localdate()}
@@ -335,7 +338,7 @@ def staff_set_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_reset_password_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_reset_password_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Give the staff member a temporary password, shown once on this page (never stored in clear)."""
     staff = selectors.access_staff(user=request.user, pk=pk, permission="org.change_staff")
     try:
@@ -350,7 +353,7 @@ def staff_reset_password_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def role_assign_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Grant a role to the staff member over an organization in the user's scope (ORG-04 decides)."""
     staff = selectors.access_staff(user=request.user, pk=pk)
     if not has_permission_anywhere(user=request.user, permission="org.add_roleassignment"):
@@ -374,7 +377,7 @@ def role_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def role_revoke_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """End a role assignment (ORG-04 decides); back to the staff member's page."""
     assignment = selectors.access_role_assignment(user=request.user, pk=pk, permission="org.change_roleassignment")
     staff = getattr(assignment.user, "staff", None)
@@ -390,7 +393,7 @@ def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_export_view(request: HttpRequest) -> HttpResponse:
+def staff_export_view(request: HtmxHttpRequest) -> HttpResponse:
     """The filtered staff list as .xlsx (org.export_staff; phones masked where the user may not change staff)."""
     user = request.user
     _require_anywhere(user, "org.export_staff")
@@ -411,7 +414,7 @@ def staff_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_import_view(request: HttpRequest) -> HttpResponse:
+def staff_import_view(request: HtmxHttpRequest) -> HttpResponse:
     """Upload a .xlsx; every row is checked and the report page shows what would be imported. Nothing is saved
     until the importer confirms there."""
     user = request.user
@@ -436,7 +439,7 @@ def staff_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_import_template_view(request: HttpRequest) -> HttpResponse:
+def staff_import_template_view(request: HtmxHttpRequest) -> HttpResponse:
     """The import template with the user's organization codes (`?organization=` puts that one in the example)."""
     user = request.user
     _require_anywhere(user, "org.import_staff")
@@ -452,7 +455,7 @@ def staff_import_template_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_import_detail_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The report of one upload: bad rows with their reasons, good rows, and the decision buttons."""
     staff_import = selectors.access_staff_import(user=request.user, pk=pk)
     bad = [r for r in staff_import.rows if r["errors"]]
@@ -472,7 +475,7 @@ def staff_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_import_confirm_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Import the valid rows in one transaction (checked again first)."""
     staff_import = selectors.access_staff_import(user=request.user, pk=pk)
     try:
@@ -486,7 +489,7 @@ def staff_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_import_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_import_cancel_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     staff_import = selectors.access_staff_import(user=request.user, pk=pk)
     try:
         services.staff_import_cancel(actor=request.user, staff_import=staff_import)
@@ -498,7 +501,7 @@ def staff_import_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_import_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_import_errors_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The rows that were not imported, with their reasons, as .xlsx to fix and upload again."""
     staff_import = selectors.access_staff_import(user=request.user, pk=pk)
     return _xlsx(exports.import_error_report(staff_import=staff_import), f"导入错误报告-{staff_import.pk}.xlsx")

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from servicecenter.core.access import has_permission_anywhere, has_permission_in, organizations_where
@@ -216,7 +217,7 @@ class RegulationView:
 @dataclass
 class ParameterGroup:
     app: str
-    label: str
+    label: str | Promise
     parameters: list[PolicyValue]
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 _TIME = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
@@ -147,7 +148,7 @@ def _validate_bands(v: Any) -> list[dict[str, Any]]:
     """Approval bands (C-03): ordered list of {max_days, approvers: [role codes], notify: [role codes], form}."""
     if not isinstance(v, list) or not v:
         raise ValueError(gettext("至少需要一个审批档"))
-    out = []
+    out: list[dict[str, Any]] = []
     last = Decimal("-1")
     for band in v:
         if not isinstance(band, dict) or "approvers" not in band:
@@ -235,7 +236,7 @@ def _to_text_default(v: Any) -> str:
 @dataclass(frozen=True)
 class ValueType:
     code: str
-    label: str
+    label: str | Promise
     validate: Callable[[Any], Any]
     parse: Callable[[str], Any]
     display: Callable[[Any], str] = _display_default

@@ -132,19 +132,19 @@ def resolve_many(keys: list[str], *, org: Any = None, at: date | datetime | None
     for key, spec in specs.items():
         found = None
         for level in [*chain, None]:
-            row = newest.get((key, level.pk if level is not None else None))
-            if row is not None and not row.inherit:
+            hit = newest.get((key, level.pk if level is not None else None))
+            if hit is not None and not hit.inherit:
                 found = PolicyValue(
                     key=key,
-                    value=row.value,
+                    value=hit.value,
                     spec=spec,
                     source="override",
-                    organization_id=row.organization_id,
+                    organization_id=hit.organization_id,
                     organization_name=level.name if level is not None else "",
-                    effective_from=row.effective_from,
-                    row_id=row.pk,
-                    set_by_name=_user_name(row.set_by),
-                    reason=row.reason,
+                    effective_from=hit.effective_from,
+                    row_id=hit.pk,
+                    set_by_name=_user_name(hit.set_by),
+                    reason=hit.reason,
                 )
                 break
         if found is None and preset is not None and key in preset.values:

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicecenter.core.errors import DomainError, NotAllowed
+from servicecenter.core.htmx import HtmxHttpRequest
 
 from . import selectors, services
 from .forms import ParameterResetForm, ParameterValueForm
@@ -38,7 +39,7 @@ def _parse_day(text: str | None) -> tuple[date | None, str]:
         return None, _("日期格式应为 YYYY-MM-DD")
 
 
-def _posted_org(request: HttpRequest) -> str:
+def _posted_org(request: HtmxHttpRequest) -> str:
     # A change names its organization explicitly; never fall back to "my center" on a write.
     org = request.POST.get("organization", "")
     if not org:
@@ -52,7 +53,7 @@ def _detail_url(key: str, scope: selectors.PolicyScope) -> str:
 
 @require_GET
 @login_required
-def regulation_list_view(request: HttpRequest) -> HttpResponse:
+def regulation_list_view(request: HtmxHttpRequest) -> HttpResponse:
     """My center's regulations with their clauses and, under each clause, the parameters in force today."""
     scope = selectors.policy_scope_for(user=request.user, org=request.GET.get("org"))
     page = selectors.regulation_page(scope=scope)
@@ -67,7 +68,7 @@ def regulation_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def regulation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def regulation_detail_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One regulation: its clauses with the parameters in force, and the history of its text."""
     regulation = selectors.access_regulation(user=request.user, pk=pk)
     org = request.GET.get("org")
@@ -84,7 +85,7 @@ def regulation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     spec: ParameterSpec,
     scope: selectors.PolicyScope,
@@ -119,7 +120,7 @@ def _detail_context(
 
 @require_GET
 @login_required
-def parameter_detail_view(request: HttpRequest, key: str) -> HttpResponse:
+def parameter_detail_view(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """A parameter for one organization: spec, value today and on ?at=, history, audit and the change form."""
     spec = _spec_or_404(key)
     scope = selectors.policy_scope_for(user=request.user, org=request.GET.get("org"))
@@ -132,7 +133,7 @@ def parameter_detail_view(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _rerender(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     spec: ParameterSpec,
     scope: selectors.PolicyScope,
@@ -146,7 +147,7 @@ def _rerender(
     return render(request, "policy/parameter_detail.html", context)
 
 
-def _done(request: HttpRequest, url: str) -> HttpResponse:
+def _done(request: HtmxHttpRequest, url: str) -> HttpResponse:
     if request.htmx:
         response = HttpResponse(status=200)
         response["HX-Redirect"] = url
@@ -167,7 +168,7 @@ def _apply_domain_error(form: Any, exc: DomainError) -> None:
 
 @require_POST
 @login_required
-def parameter_set_view(request: HttpRequest, key: str) -> HttpResponse:
+def parameter_set_view(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Set a value from a date on; field errors re-render the form (200), success goes back to the detail page."""
     spec = _spec_or_404(key)
     scope = selectors.policy_scope_for(user=request.user, org=_posted_org(request))
@@ -202,7 +203,7 @@ def parameter_set_view(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def parameter_reset_view(request: HttpRequest, key: str) -> HttpResponse:
+def parameter_reset_view(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Withdraw the organization's own value (恢复继承) from a date on."""
     spec = _spec_or_404(key)
     scope = selectors.policy_scope_for(user=request.user, org=_posted_org(request))

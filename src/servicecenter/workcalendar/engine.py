@@ -74,7 +74,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Final
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 
 __all__ = [
     "COVERAGE_WARNING_MESSAGE",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext
@@ -109,6 +109,7 @@ class SeasonForm(BootstrapForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if not data.get("round_the_clock") and not data.get("periods") and "periods" not in self.errors:
             self.add_error("periods", _("请填写营业时段，或勾选 24 小时值班"))
         return data
@@ -142,6 +143,7 @@ class OverrideForm(BootstrapForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if data.get("is_open") is False and data.get("periods"):
             self.add_error("periods", _("休息日不填营业时段"))
         return data
@@ -198,7 +200,7 @@ class InstantField(forms.CharField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
     tz: tzinfo | None = None
 
-    def clean(self, value: Any) -> datetime:  # type: ignore[override]
+    def clean(self, value: Any) -> datetime:
         text = super().clean(value)
         if not text and not self.required:
             return None  # type: ignore[return-value]
@@ -222,10 +224,11 @@ class CalculatorForm(BootstrapForm):
         kwargs.setdefault("auto_id", f"calc_{'between' if mode == 'between' else 'add'}_%s")
         super().__init__(*args, **kwargs)
         for name in ("start", "end"):
-            self.fields[name].tz = tz
+            cast(InstantField, self.fields[name]).tz = tz
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if data.get("mode") == "add" and data.get("minutes") is None and "minutes" not in self.errors:
             self.add_error("minutes", _("请填写工作分钟数"))
         if data.get("mode") == "between" and data.get("end") is None and "end" not in self.errors:

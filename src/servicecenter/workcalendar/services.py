@@ -130,7 +130,7 @@ def _clean_season(fields: dict[str, Any]) -> dict[str, Any]:
 def _refuse_overlap(*, organization: Organization, start: date, end: date, exclude_pk: int | None = None) -> None:
     others = Season.objects.filter(
         organization=organization, is_active=True, start_date__lte=end, end_date__gte=start
-    ).exclude(pk=exclude_pk)
+    ).exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None excludes nothing, as intended
     other = others.order_by("start_date").first()
     if other is not None:
         message = f"与本级已有季节「{other}」日期重叠：同一组织的季节不能重叠"

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicecenter.core.errors import DomainError
+from servicecenter.core.htmx import HtmxHttpRequest
 from servicecenter.org.models import Organization
 from servicecenter.policy.values import local_today, zone_of
 
@@ -54,7 +55,7 @@ def _month_of(text: str | None, today: date) -> tuple[int, int, bool]:
     return today.year, today.month, False
 
 
-def _page_organization(request: HttpRequest, raw: str | None) -> Organization:
+def _page_organization(request: HtmxHttpRequest, raw: str | None) -> Organization:
     """?org= (404 when not visible), else the user's own center; 403 when the user may view no calendar."""
     if raw:
         return selectors.access_calendar_organization(user=request.user, pk=raw)
@@ -80,7 +81,7 @@ def _parameter_url(key: str, organization: Organization) -> str | None:
 # --------------------------------------------------------------------------------------------- contexts
 
 
-def _section_context(request: HttpRequest, organization: Organization, year: int, month: int) -> dict[str, Any]:
+def _section_context(request: HtmxHttpRequest, organization: Organization, year: int, month: int) -> dict[str, Any]:
     """What the seasons, overrides and holidays sections show (also re-rendered alone after an htmx POST).
 
     Days already gone cannot be rewritten (C-01/C-02): the date inputs start at the local today, a started season
@@ -149,7 +150,7 @@ def _regular_hours(center: selectors.CenterCalendar, organization: Organization)
 
 
 def _page_context(
-    request: HttpRequest, organization: Organization, year: int, month: int, **forms: Any
+    request: HtmxHttpRequest, organization: Organization, year: int, month: int, **forms: Any
 ) -> dict[str, Any]:
     today = local_today(organization)
     view = selectors.month_view(organization=organization, year=year, month=month, today=today)
@@ -182,13 +183,13 @@ def _page_context(
     return context
 
 
-def _posted_month(request: HttpRequest, organization: Organization) -> tuple[int, int]:
+def _posted_month(request: HtmxHttpRequest, organization: Organization) -> tuple[int, int]:
     year, month, _valid = _month_of(request.POST.get("month"), local_today(organization))
     return year, month
 
 
 def _section_response(
-    request: HttpRequest, organization: Organization, section: str, *, changed: bool, **forms: Any
+    request: HtmxHttpRequest, organization: Organization, section: str, *, changed: bool, **forms: Any
 ) -> HttpResponse:
     """htmx: the section (200) with the calendarChanged trigger after a change. Plain POST: back to the page after
     a change, or the whole page with the form's errors (200)."""
@@ -205,7 +206,7 @@ def _section_response(
     return render(request, "workcalendar/calendar.html", _page_context(request, organization, year, month, **forms))
 
 
-def _page_org_for_row(request: HttpRequest, fallback: Organization) -> Organization:
+def _page_org_for_row(request: HtmxHttpRequest, fallback: Organization) -> Organization:
     """The calendar page a withdraw button was pressed on (hidden `org`), when visible; else the row's own."""
     raw = request.POST.get("org")
     if raw:
@@ -221,7 +222,7 @@ def _page_org_for_row(request: HttpRequest, fallback: Organization) -> Organizat
 
 @require_GET
 @login_required
-def calendar_view(request: HttpRequest) -> HttpResponse:
+def calendar_view(request: HtmxHttpRequest) -> HttpResponse:
     """营业日历: the month grid (?month=2026-10) of a center (?org=, default the user's own), its regular hours,
     seasons, overrides and statutory days, the coverage warning, and the calculator."""
     organization = _page_organization(request, request.GET.get("org"))
@@ -233,7 +234,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def calculate_view(request: HttpRequest) -> HttpResponse:
+def calculate_view(request: HtmxHttpRequest) -> HttpResponse:
     """计算器: start + minutes → due time (mode=add), or two instants → working minutes (mode=between), with the
     citation. htmx gets the calculator card; a plain GET the whole page with the result."""
     organization = _page_organization(request, request.GET.get("org"))
@@ -298,7 +299,7 @@ def _calc_defaults(organization: Organization) -> dict[str, Any]:
 
 @require_POST
 @login_required
-def season_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
+def season_create_view(request: HtmxHttpRequest, org_id: int) -> HttpResponse:
     """Add a season (C-02) to the organization's calendar; change_calendar over it, else 404."""
     organization = selectors.access_calendar_organization(
         user=request.user, pk=org_id, permission=selectors.CHANGE_CALENDAR
@@ -320,7 +321,7 @@ def season_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def season_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def season_deactivate_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Withdraw a season; change_calendar over its organization, else 404."""
     season = selectors.access_season(user=request.user, pk=pk)
     page_org = _page_org_for_row(request, season.organization)
@@ -335,7 +336,7 @@ def season_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def season_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def season_end_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """End a running season early (C-02): its end date moves to the given day (today or later)."""
     season = selectors.access_season(user=request.user, pk=pk)
     page_org = _page_org_for_row(request, season.organization)
@@ -355,7 +356,7 @@ def season_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def override_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
+def override_create_view(request: HtmxHttpRequest, org_id: int) -> HttpResponse:
     """Decide one date of the organization's calendar (closed / open); change_calendar over it, else 404."""
     organization = selectors.access_calendar_organization(
         user=request.user, pk=org_id, permission=selectors.CHANGE_CALENDAR
@@ -377,7 +378,7 @@ def override_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def override_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def override_deactivate_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Withdraw a one-day override; change_calendar over its organization, else 404."""
     override = selectors.access_override(user=request.user, pk=pk)
     page_org = _page_org_for_row(request, override.organization)
@@ -392,7 +393,7 @@ def override_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def holiday_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
+def holiday_create_view(request: HtmxHttpRequest, org_id: int) -> HttpResponse:
     """Enter a statutory day for the tree of the shown organization (stored at its root, the company). Needs
     change_calendar over the root (docs/calendar.md); otherwise 404."""
     organization = selectors.access_calendar_organization(user=request.user, pk=org_id)
@@ -416,7 +417,7 @@ def holiday_create_view(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def holiday_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def holiday_deactivate_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Withdraw an admin-entered statutory day; change_calendar over its root (installation-wide: superuser)."""
     holiday = selectors.access_holiday(user=request.user, pk=pk)
     fallback = holiday.organization or selectors.default_calendar_organization(user=request.user)

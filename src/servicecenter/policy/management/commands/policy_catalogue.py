@@ -8,8 +8,8 @@ from servicecenter.policy.presets import PRESETS
 from servicecenter.policy.registry import PARAMETERS
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _cell(text: str | Promise) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 class Command(BaseCommand):
