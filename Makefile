@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/servicecenter
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 
-.PHONY: demo install test test-postgres test-sqlite lint schema serve worker beat bench clean
+.PHONY: demo install test test-postgres test-sqlite lint typecheck schema serve worker beat bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,11 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+## make typecheck: mypy with django-stubs (gradual, pyproject [tool.mypy]; docs/decisions/0002)
+typecheck: install
+	$(BIN)/mypy
 
 ## make schema: regenerate docs/openapi.yaml (committed; tests/api/test_schema.py fails when it is out of date)
 schema: install

@@ -7,6 +7,7 @@ commits: a rolled-back business change sends nothing. A channel that is down nev
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.functional import Promise
 
 from servicecenter.policy.presets import PRESETS
 from servicecenter.policy.registry import PARAMETERS
