@@ -155,7 +155,7 @@ def _load_people(*, organizations: dict[str, Organization], password: str) -> tu
         for staff in Staff.objects.select_related("user").filter(staff_no__in=[row.staff_no for row in spec.PEOPLE])
     }
     created = 0
-    for row in spec.PEOPLE:
+    for index, row in enumerate(spec.PEOPLE):
         staff = found.get(row.staff_no)
         if staff is None:
             if User.objects.filter(username=row.staff_no).exists():
@@ -169,6 +169,7 @@ def _load_people(*, organizations: dict[str, Organization], password: str) -> tu
                 staff_no=row.staff_no,
                 name=row.name,
                 position="、".join(ROLE_NAMES[code] for code in row.roles),
+                hire_date=spec.hire_date_for(index),
                 password=password,
                 roles=[],
             )

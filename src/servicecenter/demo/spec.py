@@ -6,9 +6,15 @@ are the natural keys the loader uses to stay idempotent: a unit or a person that
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 DEMO_PASSWORD = "demo-2026"
+
+
+def hire_date_for(index: int) -> date:
+    """A fixed, varied hire date per person (2012–2026), so service years and annual-leave rules have data."""
+    return date(2012 + (index * 5) % 15, 1 + (index * 7) % 12, 1 + (index * 11) % 28)
 
 
 class OrgRow(NamedTuple):
