@@ -53,8 +53,10 @@ def test_session_writes_need_the_csrf_token(api_world):
     # given
     browser = _signed_in_browser(api_world.clerk)
     # when: a changing request without, then with, the X-CSRFToken header
-    refused = browser.post(READ_ALL)
-    accepted = browser.post(READ_ALL, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
+    refused = browser.post(READ_ALL, data="{}", content_type="application/json")
+    accepted = browser.post(
+        READ_ALL, data="{}", content_type="application/json", HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
+    )
     # then
     assert refused.status_code == 403
     assert set(refused.json()) == ERROR_KEYS and refused.json()["code"] == "permission_denied"
@@ -160,3 +162,11 @@ def test_api_docs_page_loads_nothing_from_another_host(client):
     foreign = sorted({host for host in URL_IN_HTML.findall(html) if host != own_host})
     assert not foreign, f"/api/docs/ refers to other hosts: {foreign}"
     assert "<script" in html and "swagger-ui" not in html.lower() and "redoc" not in html.lower()
+
+
+def test_the_api_accepts_json_only(api_world):
+    # a form-encoded body is refused with 415 in the error format (form encodings would turn "" into null)
+    client = Client()
+    header = {"HTTP_AUTHORIZATION": f"Token {api_world.tokens['manager']}"}
+    resp = client.post("/api/v1/approvals/requests/", data={"title": "表单提交", "amount": ""}, **header)
+    assert resp.status_code == 415 and set(resp.json()) == ERROR_KEYS
