@@ -142,6 +142,22 @@ def _refuse_overlap(*, organization: Organization, start: date, end: date, exclu
         )
 
 
+def _withdraw(row: Any, *, actor: Any, verb: str, clause: str, note: str, organization: Any = None) -> Any:
+    """Deactivate a locked calendar row (kept for history) and record it: the last step of every withdrawal."""
+    row.is_active = False
+    row.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb=verb,
+        target=row,
+        organization=organization,
+        changes={"is_active": [True, False]},
+        clause=clause,
+        note=note,
+    )
+    return row
+
+
 def _refuse_past(*, organization: Any, day: date, clause: str, what: str) -> None:
     """A calendar change never rewrites days already gone (in the organization's own time zone): working time
     already counted (SLA deadlines, attendance) must stay explainable, as parameters refuse backdating."""
@@ -278,17 +294,7 @@ def season_deactivate(*, actor: Any, season: Season, note: str = "") -> Season:
         clause="C-02",
         what="已开始的季节不能撤销（可把结束日期改为今天或以后以提前结束）；季节开始日期",
     )
-    season.is_active = False
-    season.save(update_fields=["is_active", "updated_at"])
-    audit.record(
-        actor=actor,
-        verb="workcalendar.season.deactivated",
-        target=season,
-        changes={"is_active": [True, False]},
-        clause="C-02",
-        note=note,
-    )
-    return season
+    return _withdraw(season, actor=actor, verb="workcalendar.season.deactivated", clause="C-02", note=note)
 
 
 # --------------------------------------------------------------------------------------------- overrides (C-01)
@@ -347,17 +353,7 @@ def override_remove(*, actor: Any, override: DateOverride, note: str = "") -> Da
     if not override.is_active:
         raise ValidationFailed("该特殊安排已撤销", code="no_change", clause="C-01")
     _refuse_past(organization=override.organization, day=override.date, clause="C-01", what="特殊安排的日期")
-    override.is_active = False
-    override.save(update_fields=["is_active", "updated_at"])
-    audit.record(
-        actor=actor,
-        verb="workcalendar.override.removed",
-        target=override,
-        changes={"is_active": [True, False]},
-        clause="C-01",
-        note=note,
-    )
-    return override
+    return _withdraw(override, actor=actor, verb="workcalendar.override.removed", clause="C-01", note=note)
 
 
 # --------------------------------------------------------------------------------------------- statutory days
@@ -433,15 +429,11 @@ def holiday_remove(*, actor: Any, holiday: StatutoryHoliday, note: str = "") -> 
         raise ValidationFailed("该节假日已删除", code="no_change", clause="C-01")
     if holiday.organization is not None:
         _refuse_past(organization=holiday.organization, day=holiday.date, clause="C-01", what="节假日日期")
-    holiday.is_active = False
-    holiday.save(update_fields=["is_active", "updated_at"])
-    audit.record(
+    return _withdraw(
+        holiday,
         actor=actor,
         verb="workcalendar.holiday.removed",
-        target=holiday,
-        organization=holiday.organization,
-        changes={"is_active": [True, False]},
         clause="C-01",
         note=note,
+        organization=holiday.organization,
     )
-    return holiday
