@@ -12,6 +12,11 @@ api_v1 = [
     path("approvals/", include("servicecenter.approvals.api.urls")),
     path("notifications/", include("servicecenter.notifications.api.urls")),
     path("calendar/", include("servicecenter.workcalendar.api.urls")),
+    path("customers/", include("servicecenter.customers.api.urls")),
+    path("workorders/", include("servicecenter.workorders.api.urls")),
+    path("leave/", include("servicecenter.leave.api.urls")),
+    path("rosters/", include("servicecenter.rosters.api.urls")),
+    path("attendance/", include("servicecenter.attendance.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +32,11 @@ urlpatterns = [
     path("approvals/", include("servicecenter.approvals.urls")),
     path("notifications/", include("servicecenter.notifications.urls")),
     path("calendar/", include("servicecenter.workcalendar.urls")),
+    path("customers/", include("servicecenter.customers.urls")),
+    path("workorders/", include("servicecenter.workorders.urls")),
+    path("leave/", include("servicecenter.leave.urls")),
+    path("rosters/", include("servicecenter.rosters.urls")),
+    path("attendance/", include("servicecenter.attendance.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Server-rendered from the schema: Swagger UI / ReDoc would load their JavaScript from a CDN.

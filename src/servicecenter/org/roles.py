@@ -15,6 +15,14 @@ BASE = (
     "org.view_staff",
     "policy.view_regulation",
     "workcalendar.view_calendar",
+    # Issue 3/5 apps: everyone sees the center's orders and customers, the published roster, clocks in and asks
+    # for leave; what each may *do* to an order is decided by the order's policies (assignee, clerk, manager).
+    "customers.view_customer",
+    "workorders.view_workorder",
+    "rosters.view_roster",
+    "rosters.request_swap",
+    "attendance.punch",
+    "leave.add_leaverequest",
 )
 MANAGE_PEOPLE = (
     "org.add_staff",
@@ -29,6 +37,16 @@ MANAGE_PEOPLE = (
 MANAGE_POLICY = ("policy.set_parameter", "workcalendar.change_calendar")
 SEE_AUDIT = ("core.view_auditevent", "approvals.view_all_requests")
 SUBMIT = ("approvals.add_approvalrequest",)
+# Work orders and customers (issue 3: WO-04, SVC-03, SVC-10, WO-07).
+TAKE_CALLS = ("workorders.add_workorder", "customers.add_customer", "customers.change_customer")
+DISPATCH = ("workorders.dispatch_workorder",)
+FIELD_WORK = ("workorders.work_workorder",)
+REGISTER = ("workorders.view_register", "workorders.export_register")
+ORDER_OVERSIGHT = ("workorders.countersign_workorder", "workorders.view_kpi")
+# People (issue 5): rosters, attendance results, leave register.
+MANAGE_ROSTER = ("rosters.manage_roster",)
+SEE_PEOPLE = ("attendance.view_results", "leave.view_leaverequest")
+MANAGE_PEOPLE_TIME = ("attendance.manage_attendance", "leave.manage_leave")
 
 
 @dataclass(frozen=True)
@@ -58,35 +76,61 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "ops_center_gm",
         "营维中心总经理",
         "审批超出中心经理权限的事项，处理上报与升级（ORG-05）。",
-        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT,
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + REGISTER + ("workorders.view_kpi",) + SEE_PEOPLE,
         10,
     ),
     RoleSpec(
         "center_manager",
         "服务中心经理",
         "对本中心范围内的人、财、物享有调配管理权（ORG-04）。",
-        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT,
+        BASE
+        + MANAGE_PEOPLE
+        + MANAGE_POLICY
+        + SEE_AUDIT
+        + SUBMIT
+        + TAKE_CALLS
+        + DISPATCH
+        + REGISTER
+        + ORDER_OVERSIGHT
+        + MANAGE_ROSTER
+        + SEE_PEOPLE
+        + MANAGE_PEOPLE_TIME,
         20,
     ),
-    RoleSpec("order_clerk", "接单内勤", "受理来电、派单、回访、每日积分核对。", BASE + SUBMIT, 30),
     RoleSpec(
-        "finance_clerk", "税控专员内勤", "发票、账务、资产、积分统计。", BASE + SUBMIT + ("org.export_staff",), 31
+        "order_clerk",
+        "接单内勤",
+        "受理来电、派单、回访、每日积分核对。",
+        BASE + SUBMIT + TAKE_CALLS + DISPATCH + REGISTER + ("workorders.view_kpi",),
+        30,
+    ),
+    RoleSpec(
+        "finance_clerk",
+        "税控专员内勤",
+        "发票、账务、资产、积分统计。",
+        BASE + SUBMIT + REGISTER + ("org.export_staff",),
+        31,
     ),
     RoleSpec("renewal_specialist", "续费专员", "续费回访与续费率。", BASE + SUBMIT, 32, center_types=STATION),
     RoleSpec("service_sales_supervisor", "服务销售主管", "服务销售管理。", BASE + SUBMIT, 33, center_types=STATION),
     RoleSpec("marketing_sales_supervisor", "市场销售主管", "市场销售管理。", BASE + SUBMIT, 34, center_types=STATION),
     RoleSpec("sales_specialist", "销售专员", "销售。", BASE + SUBMIT, 35, center_types=STATION),
-    RoleSpec("service_staff", "服务人员", "上门维修与安装。", BASE + SUBMIT, 36),
+    RoleSpec("service_staff", "服务人员", "上门维修与安装。", BASE + SUBMIT + FIELD_WORK, 36),
     RoleSpec("promoter", "基础宣传员", "基础宣传。", BASE + SUBMIT, 37, center_types=STATION),
     RoleSpec("channel_department", "渠道部", "接收请假等事项的报备（知会，不审批，ORG-06）。", BASE, 40),
     RoleSpec(
-        "supervisor", "主管", "呼叫中心主管：审批排班调整（ORG-07）。", BASE + SUBMIT + SEE_AUDIT, 41, center_types=CALL
+        "supervisor",
+        "主管",
+        "呼叫中心主管：审批排班调整（ORG-07）。",
+        BASE + SUBMIT + SEE_AUDIT + TAKE_CALLS + DISPATCH + REGISTER + MANAGE_ROSTER + SEE_PEOPLE,
+        41,
+        center_types=CALL,
     ),
     RoleSpec(
         "principal_leader",
         "党政主要领导",
         "政务服务中心：审批两天以上请假（LEV-11）。",
-        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT,
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + SEE_PEOPLE + MANAGE_PEOPLE_TIME + MANAGE_ROSTER,
         15,
         center_types=HALL,
     ),
@@ -94,7 +138,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "leader_in_charge",
         "分管领导",
         "政务服务中心：审批一天以内请假（LEV-10）。",
-        BASE + SEE_AUDIT + SUBMIT,
+        BASE + SEE_AUDIT + SUBMIT + SEE_PEOPLE,
         21,
         center_types=HALL,
     ),
@@ -102,7 +146,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "party_gov_office",
         "党政办",
         "政务服务中心：请销假登记备案（ORG-25）。",
-        BASE + SUBMIT + ("org.export_staff",),
+        BASE + SUBMIT + SEE_PEOPLE + ("org.export_staff",),
         42,
         center_types=HALL,
     ),

@@ -35,4 +35,9 @@ IMPLEMENTED: dict[str, Requirement] = {
     "ATT-34": Requirement("在线客服热线 7×24 小时畅通", "a"),
     "G-12": Requirement("节日问候默认时段 = 营业日历中的法定节假日期间", "a"),
     "C-22": Requirement("中心类型决定可用的模块与角色：为某类中心设置的角色不在其他类中心授予", "a"),
+    # customers (issue 3)
+    # workorders (issue 3)
+    # leave (issue 5)
+    # rosters (issue 5)
+    # attendance (issue 5)
 }

@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "servicecenter.workcalendar",
     "servicecenter.notifications",
     "servicecenter.approvals",
+    "servicecenter.customers",
+    "servicecenter.leave",
+    "servicecenter.rosters",
+    "servicecenter.attendance",
+    "servicecenter.workorders",
     "servicecenter.demo",  # management commands only (no models): load_demo, run_periodic_jobs
 ]
 
