@@ -404,6 +404,31 @@ declare(
     source="不在原文",
 )
 declare(
+    "workorders.sla_matrix",
+    type="json",
+    default=[],
+    label="按类别与优先级的工单时限",
+    requirements=("C-09",),
+    source="不在原文（C-09）",
+    description=(
+        "可选：按工单类别（kind：inquiry/complaint/repair/installation/other）与优先级（priority：normal/high/urgent）"
+        '设置不同时限，如 [{"kind": "repair", "priority": "urgent", "response_minutes": 15, '
+        '"resolve_minutes": 120}]；未列出的按通用时限。'
+    ),
+)
+declare(
+    "service.register_fields",
+    type="json",
+    default=[],
+    label="服务登记簿必填项",
+    requirements=("SVC-02",),
+    source="D10",
+    description=(
+        "除姓名、地址、电话外，本中心登记簿要求填写的项目："
+        "product_model 商品型号、product_spec 规格、purchase_date 购买日期、purchase_place 购买地点。"
+    ),
+)
+declare(
     "service.types",
     type="json",
     default=[["A", "有偿服务"], ["B", "合同服务"], ["C", "免费服务"], ["D", "内务服务"]],

@@ -37,6 +37,22 @@ IMPLEMENTED: dict[str, Requirement] = {
     "C-22": Requirement("中心类型决定可用的模块与角色：为某类中心设置的角色不在其他类中心授予", "a"),
     # customers (issue 3)
     # workorders (issue 3)
+    "WO-03": Requirement("工单半小时响应、4 小时处理：按营业日历计时，预警、超时标记并通知经理", "a"),
+    "C-09": Requirement("SLA 按中心 × 工单类别 × 优先级设定（响应、处理、计时方式）", "a"),
+    "C-19": Requirement("暂停时计时方式按政策：不停表 / 暂停 / 重新计时", "a"),
+    "WO-08": Requirement("受理须跟读确认问题、地址、姓名、电话，全部勾选后才能保存", "a"),
+    "WO-11": Requirement("登记在册的特殊群体来电自动最高优先级", "a"),
+    "WO-15": Requirement("未解决的设施问题按间隔自动再次上报直至关闭，记录上报次数", "a"),
+    "SVC-02": Requirement("服务登记簿必填项：姓名、地址、电话及中心要求的型号、规格、购买日期与地点", "a"),
+    "SVC-05": Requirement("当场完工须客户在服务凭证上签字（电子签名或纸质凭证照片）", "a"),
+    "SVC-06": Requirement("完工后凭证归档，归档后只读", "a"),
+    "SVC-07": Requirement("低于现场收费上限的有偿服务由服务人员当场收费", "a"),
+    "SVC-08": Requirement("超过上限的由财务部开具发票另行收费", "a"),
+    "G-13": Requirement("未设置现场收费上限时，有偿服务一律走开票流程", "a"),
+    "SVC-09": Requirement("凭证与登记簿须记录实际服务起止时间与服务内容", "a"),
+    "SVC-12": Requirement("当天未派工作次日优先派工", "a"),
+    "SVC-13": Requirement("异地服务须经部门经理核准后方能派工", "a"),
+    "SVC-14": Requirement("差旅费、补贴费列入该服务的服务成本", "a"),
     # leave (issue 5)
     # rosters (issue 5)
     # attendance (issue 5)
