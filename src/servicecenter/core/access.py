@@ -32,30 +32,45 @@ def clear_cache(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def _assignment_paths(user: Any, permission: str | None) -> tuple[str, ...]:
-    """Paths of the organizations where `user` holds a role (with `permission`, when given). Cached per user."""
-    key = ("paths", permission)
+def _grants(user: Any) -> dict[str | None, tuple[str, ...]]:
+    """Every permission the user holds, each with the subtree roots where it is held — one query per user and
+    request (the menu alone asks for a dozen permissions on every page). Key None: where the user holds any role."""
     cache = _cache(user)
-    if key not in cache:
+    grants = cache.get("grants")
+    if grants is None:
         from servicecenter.org.models import RoleAssignment
 
-        qs = RoleAssignment.objects.filter(
+        active = RoleAssignment.objects.filter(
             user=user, is_active=True, role__is_active=True, organization__is_active=True
         )
-        if permission:
-            app_label, codename = permission.split(".", 1)
-            qs = qs.filter(
-                role__group__permissions__content_type__app_label=app_label,
-                role__group__permissions__codename=codename,
-            )
-        paths = sorted(set(qs.values_list("organization__path", flat=True)))
-        # Keep only subtree roots: a path inside another kept path adds nothing.
-        roots: list[str] = []
-        for path in paths:
-            if not any(path.startswith(root) for root in roots):
-                roots.append(path)
-        cache[key] = tuple(roots)
-    return cache[key]
+        collected: dict[str | None, set[str]] = {None: set()}
+        # One row per (assignment, permission); a role without permissions still gives its path (LEFT JOIN).
+        rows = active.values_list(
+            "organization__path",
+            "role__group__permissions__content_type__app_label",
+            "role__group__permissions__codename",
+        )
+        for path, app_label, codename in rows:
+            collected[None].add(path)
+            if codename:
+                collected.setdefault(f"{app_label}.{codename}", set()).add(path)
+        grants = {key: _roots(paths) for key, paths in collected.items()}
+        cache["grants"] = grants
+    return grants
+
+
+def _roots(paths: set[str]) -> tuple[str, ...]:
+    """Keep only subtree roots: a path inside another kept path adds nothing."""
+    roots: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return tuple(roots)
+
+
+def _assignment_paths(user: Any, permission: str | None) -> tuple[str, ...]:
+    """Paths of the organizations where `user` holds a role (with `permission`, when given). Cached per user."""
+    return _grants(user).get(permission, ())
 
 
 def _paths_q(paths: tuple[str, ...], prefix: str) -> Q:

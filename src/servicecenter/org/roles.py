@@ -47,6 +47,11 @@ ORDER_OVERSIGHT = ("workorders.countersign_workorder", "workorders.view_kpi")
 MANAGE_ROSTER = ("rosters.manage_roster",)
 SEE_PEOPLE = ("attendance.view_results", "leave.view_leaverequest")
 MANAGE_PEOPLE_TIME = ("attendance.manage_attendance", "leave.manage_leave")
+# A center manager (and the ops-center GM above him) holds every operational permission of the roles he grants:
+# ORG-04 forbids granting more than one holds, and WO-04 lets the manager (re)assign any order.
+OPERATIONS = (
+    TAKE_CALLS + DISPATCH + FIELD_WORK + REGISTER + ORDER_OVERSIGHT + MANAGE_ROSTER + SEE_PEOPLE + MANAGE_PEOPLE_TIME
+)
 
 
 @dataclass(frozen=True)
@@ -69,32 +74,21 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "system_admin",
         "系统管理员",
         "维护组织、角色、制度参数；不参与业务审批。",
-        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + ("org.add_organization", "org.change_organization"),
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + ("org.add_organization", "org.change_organization"),
         1,
     ),
     RoleSpec(
         "ops_center_gm",
         "营维中心总经理",
         "审批超出中心经理权限的事项，处理上报与升级（ORG-05）。",
-        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + REGISTER + ("workorders.view_kpi",) + SEE_PEOPLE,
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + OPERATIONS,
         10,
     ),
     RoleSpec(
         "center_manager",
         "服务中心经理",
         "对本中心范围内的人、财、物享有调配管理权（ORG-04）。",
-        BASE
-        + MANAGE_PEOPLE
-        + MANAGE_POLICY
-        + SEE_AUDIT
-        + SUBMIT
-        + TAKE_CALLS
-        + DISPATCH
-        + REGISTER
-        + ORDER_OVERSIGHT
-        + MANAGE_ROSTER
-        + SEE_PEOPLE
-        + MANAGE_PEOPLE_TIME,
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + OPERATIONS,
         20,
     ),
     RoleSpec(
@@ -117,7 +111,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
     RoleSpec("sales_specialist", "销售专员", "销售。", BASE + SUBMIT, 35, center_types=STATION),
     RoleSpec("service_staff", "服务人员", "上门维修与安装。", BASE + SUBMIT + FIELD_WORK, 36),
     RoleSpec("promoter", "基础宣传员", "基础宣传。", BASE + SUBMIT, 37, center_types=STATION),
-    RoleSpec("channel_department", "渠道部", "接收请假等事项的报备（知会，不审批，ORG-06）。", BASE, 40),
+    RoleSpec("channel_department", "渠道部", "接收请假等事项的报备（知会，不审批，ORG-06）。", BASE + SUBMIT, 40),
     RoleSpec(
         "supervisor",
         "主管",
