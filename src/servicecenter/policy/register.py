@@ -54,6 +54,22 @@ IMPLEMENTED: dict[str, Requirement] = {
     "SVC-13": Requirement("异地服务须经部门经理核准后方能派工", "a"),
     "SVC-14": Requirement("差旅费、补贴费列入该服务的服务成本", "a"),
     # leave (issue 5)
+    "LEV-01": Requirement("请假1天之内（含1天）由服务中心经理批准", "a"),
+    "LEV-02": Requirement("请假3天之内由营维中心总经理批准，并报备渠道部", "a"),
+    "LEV-03": Requirement("事假不得超过6天（范围按 C-04 参数），超出在提交时拒绝", "a"),
+    "LEV-04": Requirement("事假按公休时间销假：当月剩余公休 = 公休天数 − 事假天数", "a"),
+    "LEV-05": Requirement("病假不超过3天；超出须按特殊情况写明原因并送上一级审批", "a"),
+    "LEV-06": Requirement("病假须附医生开具的病历证明方可批准", "a"),
+    "LEV-07": Requirement("年休假：工龄满1年，提前1个月申请；天数按中心录入的标准", "a"),
+    "LEV-10": Requirement("政务大厅：因公外出或请假1天以内报分管领导审批", "a"),
+    "LEV-11": Requirement("政务大厅：请假2天以上须书面申请（事由、交接）报党政主要领导审批", "a"),
+    "LEV-12": Requirement("请假、销假手续均登记备案：请假登记簿", "c"),
+    "LEV-14": Requirement("因公外出：登记地点、事由、预计返回；免于考勤但不扣假", "b"),
+    "ATT-06": Requirement("临时离岗须在离岗前经服务中心经理批准", "b"),
+    "ATT-14": Requirement("活动（培训、拓展、会议）缺席须在活动开始前请假", "a"),
+    "C-04": Requirement("事假上限参数 leave.personal_max_days，范围 每次/每月/每年，默认每月", "a"),
+    "C-23": Requirement("活动缺席与因公外出是有各自审批路线的请假类型", "a"),
+    "G-14": Requirement("年休假天数按中心录入的工龄标准表；1年/1个月规则始终执行", "a"),
     # rosters (issue 5)
     # attendance (issue 5)
 }
