@@ -71,5 +71,14 @@ IMPLEMENTED: dict[str, Requirement] = {
     "C-23": Requirement("活动缺席与因公外出是有各自审批路线的请假类型", "a"),
     "G-14": Requirement("年休假天数按中心录入的工龄标准表；1年/1个月规则始终执行", "a"),
     # rosters (issue 5)
+    "ATT-02": Requirement("营业时间内不得无人值守：排班校验 + 最少在岗人数参数", "a"),
+    "ATT-07": Requirement("每日按 8 小时工作：班次时长不等于标准工时时提示（按中心配置）", "a"),
+    "ATT-08": Requirement("每月公休 6 天：排班多于或少于额度时提示", "a"),
+    "ATT-09": Requirement("服务中心经理制定并发布排休表，张贴并可打印", "b"),
+    "ATT-19": Requirement("交接班记录由接班人确认", "b"),
+    "ATT-20": Requirement("不得自行换班：调班须双方申请、主管审批后才改排班", "a"),
+    "ATT-35": Requirement("下班时间值班表，登记值班手机", "b"),
+    "C-17": Requirement("班次模板按中心；8 小时检查仅在配置处适用", "a"),
+    "C-24": Requirement("值班是独立的排班，不产生考勤违规", "a"),
     # attendance (issue 5)
 }

@@ -6,3 +6,15 @@ class RostersConfig(AppConfig):
     name = "servicecenter.rosters"
     label = "rosters"
     verbose_name = _("排班")
+
+    def ready(self) -> None:
+        from servicecenter.core.nav import NavItem, register
+
+        # Registers the "shift_swap" approval kind (ATT-20) on import.
+        from . import services  # noqa: F401
+
+        register(
+            NavItem(
+                label=_("排班"), url_name="rosters:home", permission="rosters.view_roster", order=45, prefix="/rosters/"
+            )
+        )
