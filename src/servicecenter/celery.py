@@ -22,4 +22,14 @@ app.conf.beat_schedule = {
         "task": "servicecenter.notifications.tasks.notifications_retry_pending_task",
         "schedule": crontab(minute="*/5"),
     },
+    # 00:20 every night: close yesterday's attendance results of every center (idempotent, ATT-03/04/05).
+    "attendance-close-yesterday": {
+        "task": "servicecenter.attendance.tasks.attendance_close_yesterday_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # Every 5 minutes: ATT-02 — nobody clocked in during business hours → the center manager is alerted (deduped).
+    "attendance-coverage-sweep": {
+        "task": "servicecenter.attendance.tasks.attendance_coverage_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -316,6 +316,36 @@ declare(
     source="D01",
 )
 
+declare(
+    "attendance.punch_ip_ranges",
+    type="json",
+    default=[],
+    label="打卡 IP 范围",
+    requirements=("ATT-03",),
+    source="不在原文",
+    description='允许网页/手机打卡的 IP 网段列表，如 ["10.1.2.0/24"]；为空表示不限制。'
+    "与定位范围同时设置时满足其一即可。",
+)
+declare(
+    "attendance.punch_geofence",
+    type="json",
+    default=None,
+    label="打卡定位范围",
+    requirements=("ATT-03",),
+    source="不在原文",
+    description='以中心为圆心的打卡范围，如 {"lat": 30.58, "lng": 114.27, "radius_m": 300}；为空表示不限制。',
+)
+declare(
+    "attendance.punch_dedupe_seconds",
+    type="int",
+    default=60,
+    label="重复打卡合并时间",
+    unit="秒",
+    requirements=("ATT-03",),
+    source="不在原文",
+    description="同一类型的打卡在此时间内再次提交（如连点两下），视为同一次打卡。",
+)
+
 # --- work orders and service register (§3.5 WO, §3.8 SVC, C-09, C-19, G-10, G-13) -------------------------
 declare(
     "workorders.response_minutes",

@@ -80,5 +80,22 @@ IMPLEMENTED: dict[str, Requirement] = {
     "ATT-35": Requirement("下班时间值班表，登记值班手机", "b"),
     "C-17": Requirement("班次模板按中心；8 小时检查仅在配置处适用", "a"),
     "C-24": Requirement("值班是独立的排班，不产生考勤违规", "a"),
-    # attendance (issue 5)
+    # attendance (issue 5) — also implements ATT-02 (live alert), ATT-14, C-23, C-24 listed above
+    "ATT-03": Requirement("上下班打卡；缺卡标记，须经审批补卡（每月次数上限）", "a"),
+    "ATT-04": Requirement("迟到（晚于上班时间+宽限）与早退（早于下班时间）", "a"),
+    "ATT-05": Requirement("工作时间擅自离岗（无已批准请假）按旷工处理", "a"),
+    "LEV-08": Requirement("未经批准的缺勤（无已批准请假或离岗）计为旷工", "a"),
+    "ATT-10": Requirement("工作时间从事与工作无关活动的违纪登记（日期、登记人、证据）", "b"),
+    "ATT-11": Requirement("当月第1次与工作无关活动：按旷工一次计", "a"),
+    "ATT-12": Requirement("当月第2次：按旷工二次计（计数口径见 C-06）", "a"),
+    "ATT-13": Requirement("当月第3次：上报营维中心处罚并申请降职", "a"),
+    "C-06": Requirement("重复违纪计数：默认按次数倍数（1×、2×），可选累计口径", "a"),
+    "CON-14": Requirement("违纪类型：上班期间上网、玩游戏、参与赌博", "b"),
+    "ATT-15": Requirement("活动规定时间内未到或早退按迟到处理", "a"),
+    "ATT-16": Requirement("未经批准擅自不参加活动按旷工处理", "a"),
+    "ATT-18": Requirement("提前10分钟到岗：最后10分钟内打卡标记“未提前到岗”，晚于上班时间为迟到", "a"),
+    "ATT-22": Requirement("签到时段 08:00–08:30，时段内未签到为缺签", "a"),
+    "ATT-23": Requirement("缺签一次扣5元", "a"),
+    "ATT-24": Requirement("旷工一天扣20元", "a"),
+    "ATT-28": Requirement("违纪类型：串岗、脱岗、离岗（无已批准请假时）", "b"),
 }

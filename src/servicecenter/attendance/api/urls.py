@@ -1,5 +1,13 @@
-"""Mounted at /api/v1/attendance/ by the root urls.py. URL names are global (no namespace), prefixed api-attendance-."""
+"""Mounted at /api/v1/attendance/ by the root urls.py; URL names live in the "attendance_api" namespace."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "attendance_api"
+urlpatterns = [
+    path("punch/", views.PunchApi.as_view(), name="punch"),
+    path("results/me/", views.MyResultsApi.as_view(), name="my_results"),
+    path("results/", views.CenterResultsApi.as_view(), name="results"),
+    path("violations/", views.ViolationListApi.as_view(), name="violations"),
+]
