@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from servicecenter.workcalendar.selectors import WEEKDAY_SHORT
+
 from .choices import SHEET_CODES, ResultStatus
 from .selectors import Sheet
 
@@ -18,7 +20,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WEEKEND_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = WEEKDAY_SHORT
 
 
 def sheet_xlsx(sheet: Sheet) -> bytes:
@@ -43,7 +45,7 @@ def sheet_xlsx(sheet: Sheet) -> bytes:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     header = ["序号", "工号", "姓名", *(str(d.day) for d in sheet.days), *totals]
-    weekday_row = ["", "", "", *(WEEKDAYS[d.weekday()] for d in sheet.days), *([""] * len(totals))]
+    weekday_row = ["", "", "", *(str(WEEKDAYS[d.weekday()]) for d in sheet.days), *([""] * len(totals))]
     ws.append(header)
     ws.append(weekday_row)
     for number, row in enumerate(sheet.rows, start=1):

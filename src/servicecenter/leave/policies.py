@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicecenter.approvals.policies import Route, route_from_bands
 from servicecenter.core.errors import Conflict, ValidationFailed
@@ -151,7 +152,7 @@ def parse_personal_cap(raw: Any) -> PersonalCap:
     return PersonalCap(days, scope)
 
 
-SCOPE_LABELS: Final = {"request": "每次", "month": "每月", "year": "每年"}
+SCOPE_LABELS: Final = {"request": gettext_lazy("每次"), "month": gettext_lazy("每月"), "year": gettext_lazy("每年")}
 
 
 @implements("LEV-03", "C-04")
@@ -186,7 +187,7 @@ def check_personal_cap(
                 "事假超过上限：%(where)s%(scope)s最多 %(cap)s 天，已有 %(other)s 天，本次 %(mine)s 天（%(citation)s）"
             ) % {
                 "where": where,
-                "scope": SCOPE_LABELS[cap.scope],
+                "scope": str(SCOPE_LABELS[cap.scope]),
                 "cap": format_days(cap.days),
                 "other": format_days(other),
                 "mine": format_days(mine),

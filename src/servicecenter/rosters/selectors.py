@@ -14,6 +14,7 @@ from django.http import Http404
 from servicecenter.core.access import has_permission_in, scope  # noqa: F401  (views use selectors.scope)
 from servicecenter.org.models import Organization, Staff
 from servicecenter.policy.values import value, zone_of
+from servicecenter.workcalendar.selectors import WEEKDAY_LABELS
 
 from .models import HandoverNote, OnCallEntry, Roster, RosterEntry, RosterStatus, ShiftTemplate, SwapRequest
 from .shifts import periods_on
@@ -296,7 +297,7 @@ def my_shifts(*, staff: Staff, start: date, end: date) -> list[dict[str, Any]]:
         )
     rows.sort(key=lambda r: (r["day"], r["on_call"]))
     for row in rows:
-        row["weekday"] = "一二三四五六日"[row["day"].weekday()]
+        row["weekday"] = str(WEEKDAY_LABELS[row["day"].weekday()])
     return rows
 
 

@@ -21,6 +21,7 @@ from servicecenter.core.errors import DomainError
 from servicecenter.core.htmx import HtmxHttpRequest
 from servicecenter.org.models import Organization, Staff
 from servicecenter.policy.values import local_today, value
+from servicecenter.workcalendar.selectors import WEEKDAY_SHORT
 
 from . import selectors, services
 from .forms import HandoverForm, OnCallForm, SwapForm, TemplateForm
@@ -29,7 +30,7 @@ from .models import OnCallEntry, Roster, RosterStatus, ShiftTemplate
 from .policies import workday_hours_flag
 
 PAGE_SIZE = 20
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = WEEKDAY_SHORT
 
 
 def _month_arg(year: int, month: int) -> date:
@@ -177,7 +178,7 @@ def _grid_context(roster: Roster | None, center: Organization, month: date) -> d
     header = [
         {
             "day": d.day,
-            "weekday": WEEKDAYS[d.day.weekday()],
+            "weekday": str(WEEKDAYS[d.day.weekday()]),
             "closed": not d.intervals,
             "note": d.note,
             "rtc": d.round_the_clock,

@@ -27,7 +27,7 @@ from django.db.models import Count, Max, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from servicecenter.core.access import has_permission_in, organizations_where, scope
 from servicecenter.core.policy import implements
@@ -76,6 +76,17 @@ WEEKDAY_LABELS = (
     gettext_lazy("周五"),
     gettext_lazy("周六"),
     gettext_lazy("周日"),
+)
+
+# One character under a day number in month grids (rosters, attendance sheets): 一 … 日 / M … S.
+WEEKDAY_SHORT = (
+    pgettext_lazy("short weekday", "一"),
+    pgettext_lazy("short weekday", "二"),
+    pgettext_lazy("short weekday", "三"),
+    pgettext_lazy("short weekday", "四"),
+    pgettext_lazy("short weekday", "五"),
+    pgettext_lazy("short weekday", "六"),
+    pgettext_lazy("short weekday", "日"),
 )
 
 CACHE_SIZE = 512
