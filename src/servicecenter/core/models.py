@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +79,32 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("AuditEvent is append-only")
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` an API client sent on a create (core.idempotency).
+
+    Unique per (user, scope, key): a retry of the same request by the same user finds the row and gets the first
+    answer again instead of a second record. On PostgreSQL the unique index also serialises two concurrent requests
+    with one key: the second INSERT waits for the first transaction and then sees its row. Rows expire after
+    `idempotency.KEEP` (24 h) and may then be reused or purged; they are API plumbing, not business records.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=100)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="core_idempotency_user_scope_key_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.scope}/{self.key}"

@@ -6,3 +6,16 @@ class CustomersConfig(AppConfig):
     name = "servicecenter.customers"
     label = "customers"
     verbose_name = _("客户")
+
+    def ready(self) -> None:
+        from servicecenter.core.nav import NavItem, register
+
+        register(
+            NavItem(
+                label=_("客户"),
+                url_name="customers:list",
+                permission="customers.view_customer",
+                order=14,
+                prefix="/customers/",
+            )
+        )
