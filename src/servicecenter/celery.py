@@ -12,6 +12,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Hourly: delete API Idempotency-Keys older than their 24 h (core.idempotency).
+    "core-purge-idempotency-keys": {
+        "task": "servicecenter.core.tasks.core_purge_idempotency_keys_task",
+        "schedule": crontab(minute=17),
+    },
     # Every 15 minutes: remind approvers of steps pending longer than approvals.reminder_hours.
     "approvals-remind": {
         "task": "servicecenter.approvals.tasks.approvals_send_reminders_task",
@@ -26,6 +31,21 @@ app.conf.beat_schedule = {
     "attendance-close-yesterday": {
         "task": "servicecenter.attendance.tasks.attendance_close_yesterday_task",
         "schedule": crontab(hour=0, minute=20),
+    },
+    # Every minute: WO-03 — SLA warnings and breaches of work orders, each flagged and notified once.
+    "workorders-sla-sweep": {
+        "task": "servicecenter.workorders.tasks.sla_sweep_task",
+        "schedule": crontab(),
+    },
+    # 00:05 every night, then hourly: SVC-12 — yesterday's undispatched requests go to the top of today's queue.
+    "workorders-rollover": {
+        "task": "servicecenter.workorders.tasks.rollover_task",
+        "schedule": crontab(minute=5),
+    },
+    # Every 5 minutes: WO-15 — open facility issues are re-escalated at the center's interval until closed.
+    "workorders-reescalate": {
+        "task": "servicecenter.workorders.tasks.reescalate_task",
+        "schedule": crontab(minute="*/5"),
     },
     # Every 5 minutes: ATT-02 — nobody clocked in during business hours → the center manager is alerted (deduped).
     "attendance-coverage-sweep": {

@@ -83,6 +83,17 @@ class DemoResult:
         return [org for org in self.organizations.values() if org.is_center]
 
 
+# Each app's sample data, in dependency order: `load_demo(*, centers, people)`, idempotent, through its services.
+APP_DEMOS: tuple[tuple[str, str], ...] = (
+    ("审批示例 Sample approvals", "servicecenter.approvals.demo"),
+    ("客户示例 Sample customers", "servicecenter.customers.demo"),
+    ("请假示例 Sample leave", "servicecenter.leave.demo"),
+    ("排班示例 Sample rosters", "servicecenter.rosters.demo"),
+    ("考勤示例 Sample attendance", "servicecenter.attendance.demo"),
+    ("工单示例 Sample work orders", "servicecenter.workorders.demo"),
+)
+
+
 def load_demo(*, password: str = spec.DEMO_PASSWORD) -> DemoResult:
     """Create (or find) the demo organizations and people, then run the other apps' demo loaders.
 
@@ -113,14 +124,10 @@ def load_demo(*, password: str = spec.DEMO_PASSWORD) -> DemoResult:
     for unit_code, key, value, reason in spec.PARAMETER_OVERRIDES:
         unit = organizations[unit_code]
         result.steps.append(_parameter_override(actor=admin, organization=unit, key=key, value=value, reason=reason))
-    result.steps.append(
-        _run_step(
-            "审批示例 Sample approvals",
-            "servicecenter.approvals.demo",
-            "load_demo",
-            lambda func: func(centers=result.centers, people=people),
+    for label, module in APP_DEMOS:
+        result.steps.append(
+            _run_step(label, module, "load_demo", lambda func: func(centers=result.centers, people=people))
         )
-    )
     return result
 
 

@@ -140,6 +140,35 @@ declare(
     requirements=("ATT-03",),
     source="不在原文",
 )
+declare(
+    "attendance.punch_ip_ranges",
+    type="json",
+    default=[],
+    label="打卡 IP 范围",
+    requirements=("ATT-03",),
+    source="不在原文",
+    description='允许网页/手机打卡的 IP 网段列表，如 ["10.1.2.0/24"]；为空表示不限制。'
+    "与定位范围同时设置时满足其一即可。",
+)
+declare(
+    "attendance.punch_geofence",
+    type="json",
+    default=None,
+    label="打卡定位范围",
+    requirements=("ATT-03",),
+    source="不在原文",
+    description='以中心为圆心的打卡范围，如 {"lat": 30.58, "lng": 114.27, "radius_m": 300}；为空表示不限制。',
+)
+declare(
+    "attendance.punch_dedupe_seconds",
+    type="int",
+    default=60,
+    label="重复打卡合并时间",
+    unit="秒",
+    requirements=("ATT-03",),
+    source="不在原文",
+    description="同一类型的打卡在此时间内再次提交（如连点两下），视为同一次打卡。",
+)
 
 # --- leave (§3.3 LEV, C-03, C-04) -------------------------------------------------------------------------
 declare(
@@ -314,36 +343,6 @@ declare(
     label="服务中心经理工资公式",
     requirements=("PTS-01",),
     source="D01",
-)
-
-declare(
-    "attendance.punch_ip_ranges",
-    type="json",
-    default=[],
-    label="打卡 IP 范围",
-    requirements=("ATT-03",),
-    source="不在原文",
-    description='允许网页/手机打卡的 IP 网段列表，如 ["10.1.2.0/24"]；为空表示不限制。'
-    "与定位范围同时设置时满足其一即可。",
-)
-declare(
-    "attendance.punch_geofence",
-    type="json",
-    default=None,
-    label="打卡定位范围",
-    requirements=("ATT-03",),
-    source="不在原文",
-    description='以中心为圆心的打卡范围，如 {"lat": 30.58, "lng": 114.27, "radius_m": 300}；为空表示不限制。',
-)
-declare(
-    "attendance.punch_dedupe_seconds",
-    type="int",
-    default=60,
-    label="重复打卡合并时间",
-    unit="秒",
-    requirements=("ATT-03",),
-    source="不在原文",
-    description="同一类型的打卡在此时间内再次提交（如连点两下），视为同一次打卡。",
 )
 
 # --- work orders and service register (§3.5 WO, §3.8 SVC, C-09, C-19, G-10, G-13) -------------------------
@@ -668,4 +667,51 @@ declare(
     requirements=("CON-08", "CON-09"),
     source="D02",
     description="节日期间受理电话的开头用语；具体使用日期以每次节日通知为准（CON-09）。",
+)
+
+# --- call scripts, intake, customers and the public report form (issue 3: CON-07, CON-10, WO-01, SVC-18) -----
+declare(
+    "scripts.brand",
+    type="text",
+    default=None,
+    label="话术中的品牌名称",
+    requirements=("CON-07",),
+    source="D02（原文为具体品牌，此处不预设）",
+    description="开头语中的 {brand}；未设置时使用服务中心名称。",
+)
+declare(
+    "scripts.opening",
+    type="text",
+    default="您好，{brand}报修（{staff_no}号）为您服务",
+    label="受理开头语",
+    requirements=("CON-07",),
+    source="D02",
+    description="受理电话的开头用语模板：{brand} 品牌名称，{staff_no} 接听人工号。",
+)
+declare(
+    "scripts.closing",
+    type="text",
+    default="感谢您的合作！如有需要请拨打服务热线 {hotline}，再见。",
+    label="受理结束语",
+    requirements=("CON-10",),
+    source="D02",
+    description="受理电话的结束用语模板：{hotline} 服务热线号码（callbacks.hotline_number）。",
+)
+declare(
+    "workorders.public_intake_enabled",
+    type="bool",
+    default=True,
+    label="接受网上报修",
+    requirements=("WO-01",),
+    source="不在原文",
+    description="开启后，该服务中心出现在公众网上报修表单的中心列表中。",
+)
+declare(
+    "customers.document_max_mb",
+    type="int",
+    default=10,
+    label="客户档案文件大小上限",
+    unit="MB",
+    requirements=("SVC-18",),
+    source="不在原文",
 )

@@ -215,6 +215,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StaffStatusEnum": "servicecenter.org.choices.StaffStatus",
         "StaffImportStatusEnum": "servicecenter.org.choices.StaffImportStatus",
+        "OrganizationKindEnum": "servicecenter.org.choices.OrganizationKind",
+        "LeaveKindEnum": "servicecenter.leave.choices.LeaveKind",
+        "LeaveStatusEnum": "servicecenter.leave.choices.LeaveStatus",
+        "HalfDayEnum": "servicecenter.leave.choices.Half",
+        "OrderKindEnum": "servicecenter.workorders.choices.OrderKind",
+        "OrderStatusEnum": "servicecenter.workorders.choices.OrderStatus",
     },
 }
 

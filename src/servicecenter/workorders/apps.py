@@ -9,4 +9,38 @@ class WorkordersConfig(AppConfig):
 
     def ready(self) -> None:
         # The off-site service approval kind (SVC-13) registers itself on import.
+        from servicecenter.core.nav import NavItem, register
+
         from . import kinds  # noqa: F401
+
+        register(
+            NavItem(label=_("受理"), url_name="workorders:intake", permission="workorders.add_workorder", order=12)
+        )
+        register(
+            NavItem(
+                label=_("调度看板"),
+                url_name="workorders:board",
+                permission="workorders.dispatch_workorder",
+                order=13,
+                prefix="/workorders/board/",
+            )
+        )
+        register(NavItem(label=_("内勤考核"), url_name="workorders:kpi", permission="workorders.view_kpi", order=18))
+        register(
+            NavItem(
+                label=_("我的工单"),
+                url_name="workorders:field_list",
+                permission="workorders.work_workorder",
+                order=11,
+                prefix="/workorders/my/",
+            )
+        )
+        register(
+            NavItem(
+                label=_("服务登记簿"),
+                url_name="workorders:register",
+                permission="workorders.view_register",
+                order=14,
+                prefix="/workorders/register/",
+            )
+        )

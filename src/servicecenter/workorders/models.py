@@ -92,6 +92,8 @@ class WorkOrder(TimeStampedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates", verbose_name=_("重复于")
     )
     answer = models.TextField(_("答复内容"), blank=True)
+    # Intake: the one-time token of the form that created the order; a second submit of it returns this order.
+    intake_token = models.UUIDField(_("受理表单令牌"), null=True, blank=True, unique=True, editable=False)
 
     # --- state (WO-02) ---
     status = models.CharField(_("状态"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.NEW)

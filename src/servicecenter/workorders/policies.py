@@ -327,3 +327,59 @@ def check_register_fields(*, organization: Any, values: Mapping[str, Any], at: d
             fields={f: [_("本中心登记簿要求填写此项（SVC-02）")] for f in missing},
             clause="SVC-02",
         )
+
+
+@dataclass(frozen=True)
+class RegisterEntryFacts:
+    """One register entry of the day being reconciled (SVC-11): an order returned that day."""
+
+    order_id: int
+    number: str
+    has_voucher: bool
+    countersigned: bool
+
+
+@dataclass(frozen=True)
+class VoucherFacts:
+    """One voucher of the day being reconciled (SVC-11): a signature or paper-voucher photo uploaded that day."""
+
+    attachment_id: int
+    order_id: int
+    number: str
+    order_status: str
+    returned_on_day: bool
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    side: str  # "entry": a register entry without a voucher; "voucher": a voucher without a register entry
+    order_id: int
+    number: str
+    reason: str
+    attachment_id: int | None = None
+
+
+@implements("SVC-11")
+def reconcile_register(*, entries: Iterable[RegisterEntryFacts], vouchers: Iterable[VoucherFacts]) -> list[Mismatch]:
+    """SVC-11: the day's register is checked against the day's vouchers — every entry completed that day has a
+    voucher (the customer's signature or a photographed paper voucher, countersigned by the manager, SVC-05/SVC-10)
+    and every voucher of that day belongs to an entry completed that day. Each mismatch carries its reason."""
+    result: list[Mismatch] = []
+    for entry in entries:
+        if not entry.has_voucher:
+            reason = _("依据 SVC-11：登记簿有此回单，但没有客户签字或纸质凭证照片（SVC-05）")
+            result.append(Mismatch("entry", entry.order_id, entry.number, reason))
+        elif not entry.countersigned:
+            reason = _("依据 SVC-11：凭证尚未经部门经理核签（SVC-10）")
+            result.append(Mismatch("entry", entry.order_id, entry.number, reason))
+    for voucher in vouchers:
+        if voucher.order_status == "cancelled":
+            reason = _("依据 SVC-11：有凭证，但对应工单已取消，登记簿无完工记录")
+        elif voucher.order_status not in ("returned", "closed"):
+            reason = _("依据 SVC-11：有凭证，但对应工单尚未回单，登记簿无完工记录")
+        elif not voucher.returned_on_day:
+            reason = _("依据 SVC-11：凭证为当日上传，但登记簿记录的回单日期不是当日")
+        else:
+            continue
+        result.append(Mismatch("voucher", voucher.order_id, voucher.number, reason, voucher.attachment_id))
+    return result

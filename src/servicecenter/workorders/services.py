@@ -8,6 +8,7 @@ event (WO-06) and the audit event, and queues notifications with `transaction.on
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,6 +82,7 @@ def _staff_of(user: Any) -> Staff | None:
         return None
 
 
+@implements("WO-06")
 def _event(
     order: WorkOrder,
     *,
@@ -109,13 +111,18 @@ def _event(
 
 def _locked(order_id: Any) -> WorkOrder:
     try:
-        return (
+        order = (
             WorkOrder.objects.select_for_update(of=("self",))
             .select_related("organization", "assignee")
             .get(pk=order_id)
         )
     except (WorkOrder.DoesNotExist, ValueError, TypeError):
         raise ValidationFailed(_("工单不存在")) from None
+    if order.assignee_id is not None and getattr(order.assignee, "pk", None) != order.assignee_id:
+        # After waiting for the lock, PostgreSQL re-checks the locked row but keeps the joined rows of its first
+        # snapshot (EvalPlanQual): re-read the serviceman the winner of the race just set.
+        order.assignee = Staff.objects.get(pk=order.assignee_id)
+    return order
 
 
 def _require(user: Any, permission: str, organization: Organization, message: str) -> None:
@@ -213,6 +220,10 @@ def _notify_on_commit(
     users = list(recipients)
     if not users:
         return
+    ids = [u for u in users if isinstance(u, int)]
+    if ids:  # some callers hand over user ids (role_holders_up_tree): notify() wants users
+        users = [u for u in users if not isinstance(u, int)]
+        users += list(get_user_model().objects.filter(pk__in=ids, is_active=True))
     link = f"/workorders/{order.pk}/"
 
     def send() -> None:
@@ -292,6 +303,7 @@ def order_create(
     is_offsite: bool = False,
     offsite_destination: Any = "",
     answer: Any = "",
+    intake_token: Any = None,
     now: datetime | None = None,
 ) -> WorkOrder:
     """Register a call or request as a work order (WO-01) — the one way an order comes into being.
@@ -299,7 +311,8 @@ def order_create(
     Phone and walk-in intake require the read-back ticks (WO-08); the public web form and the API (customers typed
     their own data, or a telephony system did) do not. The customer is matched by phone in the center or created.
     A special-group customer raises the priority (WO-11). The SLA deadlines are fixed now (WO-03). An inquiry with
-    an `answer` is answered on the spot: created and closed in one step.
+    an `answer` is answered on the spot: created and closed in one step. `intake_token` (the one-time UUID of the
+    intake form) makes a repeated submit harmless: the order already created with it is returned unchanged.
 
     Raises:
         NotAllowed: the actor may not take orders in the center (public_web needs no actor).
@@ -314,6 +327,11 @@ def order_create(
             user = None
     else:
         _require(user, ADD, center, _("您没有在该服务中心受理工单的权限"))
+    token = _intake_token(intake_token)
+    if token is not None:
+        already = WorkOrder.objects.filter(intake_token=token).first()
+        if already is not None:
+            return already
     values: dict[str, Any] = {
         "customer_name": customer_name,
         "address": address,
@@ -344,6 +362,7 @@ def order_create(
         policies.check_register_fields(organization=center, values=register, at=now)
     destination = _clean_text({"v": offsite_destination}, "v", required=bool(is_offsite), label=_("异地服务地点"))
 
+    savepoint = transaction.savepoint()
     customer = _customer_for(
         organization=center, user=user, name=name, phone=phone, address=address_text, customer_id=customer_id
     )
@@ -351,6 +370,14 @@ def order_create(
     decision = policies.intake_priority(organization=center, requested=priority, special_group=group, at=now)
     plan = policies.sla_plan(organization=center, kind=kind, priority=decision.priority, start=now)
     year, serial, number = _next_number(center, now)
+    if token is not None:
+        # The numbering lock serializes intakes of the center: a concurrent submit of the same form has committed
+        # by now, and this one undoes its customer and number and answers with that order.
+        already = WorkOrder.objects.filter(intake_token=token).first()
+        if already is not None:
+            transaction.savepoint_rollback(savepoint)
+            return already
+    transaction.savepoint_commit(savepoint)
     order = WorkOrder(
         organization=center,
         number=number,
@@ -370,6 +397,7 @@ def order_create(
         problem=problem_text,
         read_back=ticked,
         special_group=group,
+        intake_token=token,
         product_model=register["product_model"],
         product_spec=register["product_spec"],
         purchase_date=register["purchase_date"],
@@ -427,10 +455,22 @@ def order_create(
             verb="workorders.order.new",
             title=_("新工单 %(no)s：%(problem)s") % {"no": order.number, "problem": problem_text[:40]},
             body=_("来源：%(channel)s，请及时派单。") % {"channel": order.get_channel_display()},
-            recipients=order_supervisor_ids(center),
+            # notify() takes users, not ids (an id list crashed after commit: a 500 on every API create).
+            recipients=list(get_user_model().objects.filter(pk__in=order_supervisor_ids(center), is_active=True)),
             key=f"wo-new-{order.pk}",
         )
     return order
+
+
+def _intake_token(raw: Any) -> uuid.UUID | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationFailed(
+            _("受理表单已失效，请刷新页面后重新填写"), fields={"intake_token": [_("表单令牌无效")]}
+        ) from None
 
 
 @transaction.atomic
@@ -1060,9 +1100,10 @@ def order_countersign(*, actor: Any, order_id: Any, now: datetime | None = None)
 
 
 @transaction.atomic
-@implements("SVC-06")
+@implements("SVC-06", "SVC-10")
 def order_archive(*, actor: Any, order_id: Any, now: datetime | None = None) -> WorkOrder:
-    """SVC-06: after countersigning the voucher is archived and becomes read-only."""
+    """SVC-06: after countersigning the voucher is archived and becomes read-only; SVC-10: only after the
+    department manager's countersign."""
     now = now or timezone.now()
     user = _user(actor)
     order = _locked(order_id)
