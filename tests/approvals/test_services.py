@@ -211,7 +211,7 @@ def test_second_decision_gets_a_clear_conflict(submit, clerk_a, manager_a):
 
 
 def test_submit_needs_permission_and_title(tree, submit, clerk_a):
-    outsider = factories.make_staff(tree["a"], "channel_department")
+    outsider = factories.make_staff(tree["a"])  # a member of the center without any role
     with pytest.raises(NotAllowed):
         submit(outsider)
     with pytest.raises(ValidationFailed) as err:

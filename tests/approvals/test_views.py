@@ -144,7 +144,7 @@ def test_create_submits_and_redirects(client_for, clerk_a, manager_a):
 
 
 def test_create_without_submit_permission_is_forbidden(client, tree):
-    outsider = factories.make_staff(tree["a"], "channel_department")
+    outsider = factories.make_staff(tree["a"])  # a member of the center without any role
     client.force_login(outsider.user)
     assert client.get(reverse("approvals:request_create")).status_code == 403
 
