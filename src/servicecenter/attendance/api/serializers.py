@@ -87,6 +87,7 @@ class ResultSerializer(serializers.ModelSerializer):
             "inputs_hash",
             "computed_at",
         ]
+        read_only_fields = fields  # output only: no database-dependent integer bounds in the schema
 
 
 class ViolationSerializer(serializers.ModelSerializer):
@@ -116,6 +117,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "citation",
             "status",
         ]
+        read_only_fields = fields  # output only: no database-dependent integer bounds in the schema
 
 
 class ViolationInputSerializer(serializers.Serializer):

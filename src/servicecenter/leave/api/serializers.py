@@ -36,6 +36,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = LeaveAttachment
         fields = ["id", "original_name", "content_type", "size", "created_at"]
+        read_only_fields = fields  # output only: no database-dependent integer bounds in the schema
 
 
 class LeaveRequestSerializer(serializers.ModelSerializer):
