@@ -414,3 +414,25 @@ def test_calendars_for_days_splits_only_where_the_configuration_changes(station)
         for i in range(19)
     )
     assert calendars[date(2025, 10, 20)].values["attendance.business_hours"] == [["09:00", "18:00"]]
+
+
+@pytest.mark.clause("C-01", "ATT-21")
+def test_several_due_instants_from_one_start_share_one_calendar_look_up(hall, django_assert_max_num_queries):
+    # given: an SLA plan's four spans from one start, the calendar parameters resolved with the caller's own keys
+    start = at(2025, 9, 30, 15)
+    spans = [30, 24.0, 240, 192.0]
+    one_by_one = [selectors.add_working_minutes(organization=hall, start=start, minutes=m) for m in spans]
+    parameters = selectors.resolve_many(
+        [*selectors.CALENDAR_PARAMETERS, "workorders.response_minutes"], org=hall, at=start
+    )
+    # when: one call (the calendar is cached: only its version query remains)
+    with django_assert_max_num_queries(1):
+        answers = selectors.add_working_minutes_many(
+            organization=hall, start=start, minutes=spans, parameters=parameters
+        )
+    # then: the same instants and citations as four separate calls
+    assert answers == one_by_one
+    assert answers[2].value == at(2025, 10, 9, 10, 0)
+    # without parameters it resolves them itself (organization chain + values + version)
+    with django_assert_max_num_queries(3):
+        assert selectors.add_working_minutes_many(organization=hall, start=start, minutes=spans) == one_by_one

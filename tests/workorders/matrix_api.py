@@ -73,6 +73,8 @@ def _status_is(pk: int, status: str):
 def _complete_data(world) -> dict:
     return {
         "work_content": "更换配件",
+        # Explicit times: the arrival (the default start) may be later than "a second ago" on a fast run.
+        "service_started_at": (timezone.now() - timedelta(hours=1)).isoformat(),
         "service_ended_at": (timezone.now() - timedelta(seconds=1)).isoformat(),
         "signature": base64.b64encode(_png()).decode(),
         "signer_name": "矩阵客户",

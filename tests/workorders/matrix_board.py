@@ -82,6 +82,9 @@ def build(world) -> list[Case]:
         Case("workorders:board", actor="clerk_a", marker=MARKER),
         Case("workorders:board", actor="manager_a", marker=MARKER, query=f"?center={world.tree['a'].pk}"),
         Case("workorders:board_rows", actor="clerk_a", marker=MARKER),
+        # a page number (the board is paged; a page past the end shows the last one)
+        Case("workorders:board", actor="clerk_a", marker=MARKER, query="?page=2"),
+        Case("workorders:board_rows", actor="manager_a", marker=MARKER, query=f"?center={world.tree['a'].pk}&page=9"),
         Case("workorders:order_detail", kwargs={"pk": listed.pk}, actor="clerk_a"),
         Case("workorders:order_detail", kwargs={"pk": listed.pk}, actor="staff_a", cross="staff_b"),
         Case("workorders:order_dispatch", kwargs={"pk": listed.pk}, actor="clerk_a"),

@@ -57,7 +57,8 @@ def test_dispatcher_dispatches_in_place_and_sees_the_breach(page, live_server, t
     assert page.locator(f"#order-row-{late.pk} [data-due]").first.inner_text().startswith("超")
     assert int(page.locator("#board-breaches strong").inner_text()) >= 1
     assert page.evaluate("window.__sameDocument") is True
-    page.wait_for_timeout(300)
+    page.locator("#wo-modal").wait_for(state="hidden")  # the dialog closes itself after a successful action
+    page.locator(".modal-backdrop").wait_for(state="detached")
     screenshot(page, "workorders-board-desktop")
 
     # and the order page says why, and the dispatcher was notified

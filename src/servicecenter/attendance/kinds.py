@@ -47,7 +47,7 @@ def escalation_route(ctx: RouteContext) -> Route:
 
 
 def escalation_describe(payload: Mapping[str, Any]) -> list[tuple[Any, str]]:
-    return [(_("本月第几次"), str(payload.get("ordinal", ""))), (_("处理"), str(_("处罚并申请降职")))]
+    return [(_("本月第几次"), str(payload.get("ordinal", ""))), (_("处理方式"), str(_("处罚并申请降职")))]
 
 
 register_kind(

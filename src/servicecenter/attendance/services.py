@@ -166,6 +166,7 @@ def punch_record(
             .first()
         )
         if first is not None:
+            first.staff = staff  # the row locked above: the answer needs no second look-up
             return PunchOutcome(first, duplicate=True)
     decision = policies.punch_place_allowed(
         source=source,

@@ -45,13 +45,18 @@ class ValidationFailed(DomainError):
     status_code = 400
 
 
-def full_clean_or_raise(obj: Any, *, exclude: list[str] | None = None) -> None:
+def full_clean_or_raise(
+    obj: Any, *, exclude: list[str] | None = None, validate_unique: bool = True, validate_constraints: bool = True
+) -> None:
     """Run the model's own validation; turn Django's ValidationError into ValidationFailed with field messages, so
-    services report bad input the one way views and the API render (never a 500, nothing saved)."""
+    services report bad input the one way views and the API render (never a 500, nothing saved).
+
+    `validate_unique` / `validate_constraints` = False skip the checks that cost a query each (hot create paths);
+    the caller then turns the database's IntegrityError into a clean 4xx/409 itself."""
     from django.core.exceptions import ValidationError
 
     try:
-        obj.full_clean(exclude=exclude)
+        obj.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=validate_constraints)
     except ValidationError as exc:
         fields = {key: [str(message) for message in messages] for key, messages in exc.message_dict.items()}
         raise ValidationFailed("输入有误，请检查标出的字段", fields=fields) from exc

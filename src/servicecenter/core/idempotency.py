@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,6 +80,33 @@ def _replay(row: IdempotencyKey) -> Response:
     return response
 
 
+def _insert(*, user: Any, scope: str, key: str, digest: str, now: datetime) -> IdempotencyKey | None:
+    """The new key row, or None when (user, scope, key) exists: ONE statement (INSERT … ON CONFLICT DO NOTHING
+    RETURNING id) instead of an INSERT in a savepoint. On PostgreSQL it waits, like a plain INSERT, until a
+    concurrent transaction that inserted the same key commits or rolls back."""
+    row = IdempotencyKey(user=user, scope=scope, key=key, request_hash=digest, created_at=now, expires_at=now + KEEP)
+    meta = IdempotencyKey._meta
+    qn = connection.ops.quote_name
+    names = ("user", "scope", "key", "request_hash", "created_at", "expires_at")
+    fields = [f for f in meta.concrete_fields if f.name in names]
+    columns = ", ".join(qn(str(f.column)) for f in fields)
+    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING "
+            f"RETURNING {qn(str(next(f.column for f in meta.concrete_fields if f.primary_key)))}",
+            params,
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    row.pk = found[0]
+    row._state.adding = False
+    row._state.db = connection.alias
+    return row
+
+
 def replay_or_run(request: Any, *, scope: str, run: Callable[[], Response], now: datetime | None = None) -> Response:
     """Run `run()` at most once per (user, scope, Idempotency-Key); see the module docstring."""
     key = key_from(request)
@@ -89,12 +116,10 @@ def replay_or_run(request: Any, *, scope: str, run: Callable[[], Response], now:
     digest = request_hash(request.data)
     now = now or timezone.now()
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(
-                    user=user, scope=scope, key=key, request_hash=digest, created_at=now, expires_at=now + KEEP
-                )
-        except IntegrityError:
+        inserted = _insert(user=user, scope=scope, key=key, digest=digest, now=now)
+        if inserted is not None:
+            row = inserted
+        else:
             # Someone used the key first; on PostgreSQL the INSERT above waited until their transaction committed.
             row = IdempotencyKey.objects.select_for_update().get(user=user, scope=scope, key=key)
             if row.expires_at > now and row.status_code is not None:
@@ -115,7 +140,7 @@ def replay_or_run(request: Any, *, scope: str, run: Callable[[], Response], now:
             row.status_code = response.status_code
             # Stored as the client received it (DRF's renderer: the same number and date formats on replay).
             row.response_body = json.loads(JSONRenderer().render(response.data))
-            row.save()
+            row.save(update_fields=["request_hash", "created_at", "expires_at", "status_code", "response_body"])
         else:  # pragma: no cover - run() raises on failure; a non-2xx answer is not remembered
             transaction.set_rollback(True)
         return response

@@ -1,8 +1,9 @@
 """Reads of the business calendar: a center's calendar, the public working-time API, and what the pages list.
 
-Other apps call `add_working_minutes`, `working_minutes_between`, `is_working_time` (each returns the value and
-its citation) or `calendar_for` (the engine calendar, for loops). Every one reads the calendar of the
-organization given — a team or window inherits its center's (ORG-21) — as in force at the instant asked about.
+Other apps call `add_working_minutes` (`add_working_minutes_many`: several spans from one start, one calendar
+look-up), `working_minutes_between`, `is_working_time` (each returns the value and its citation) or `calendar_for`
+(the engine calendar, for loops). Every one reads the calendar of the organization given — a team or window
+inherits its center's (ORG-21) — as in force at the instant asked about.
 
 Cost of `center_calendar_for` (documented in docs/calendar.md, tested in tests/workcalendar/test_selectors.py):
 3 queries when the calendar is cached in this process — the organization chain and the parameter rows
@@ -18,7 +19,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -264,15 +265,25 @@ def _assemble(organization: Organization, values: dict[str, Any]) -> policies.As
 
 
 @implements("C-01")
-def center_calendar_for(*, organization: Organization, at: date | datetime | None = None) -> CenterCalendar:
+def center_calendar_for(
+    *,
+    organization: Organization,
+    at: date | datetime | None = None,
+    parameters: Mapping[str, PolicyValue] | None = None,
+) -> CenterCalendar:
     """C-01: the business calendar of `organization` (a center; a team or window inherits its center's, ORG-21)
     as configured on the date of `at` (default: today in the organization's time zone).
 
     The regular hours come from the policy parameters in force on that date; seasons, overrides and statutory
     days from the rows of the organization and its ancestors. Cached per configuration in this process (see the
-    module docstring for the query cost).
+    module docstring for the query cost). A caller that already resolved the `CALENDAR_PARAMETERS` for the same
+    organization and date (in one `resolve_many` with its own keys) passes them as `parameters`: then the only
+    query is the version check.
     """
-    parameters = resolve_many(list(CALENDAR_PARAMETERS), org=organization, at=at)
+    if parameters is not None and all(key in parameters for key in CALENDAR_PARAMETERS):
+        parameters = {key: parameters[key] for key in CALENDAR_PARAMETERS}
+    else:
+        parameters = resolve_many(list(CALENDAR_PARAMETERS), org=organization, at=at)
     values = {key: _clean_value(parameters[key]) for key in CALENDAR_PARAMETERS}
     version = _rows_version(organization.ancestor_paths())
     tz = zone_of(organization)
@@ -331,6 +342,29 @@ def add_working_minutes(
     due = center.calendar.add_working_minutes(start, minutes)
     citation = center.span_citation(_local_date(center.calendar, start), _local_date(center.calendar, due))
     return CalendarAnswer(due, citation)
+
+
+def add_working_minutes_many(
+    *,
+    organization: Organization,
+    start: datetime,
+    minutes: Sequence[int | float],
+    parameters: Mapping[str, PolicyValue] | None = None,
+) -> list[CalendarAnswer[datetime]]:
+    """`add_working_minutes` for several spans from one `start` (an order's response and resolution deadlines and
+    their warning instants): the calendar is looked up once. Answers in the order of `minutes`, each with its
+    citation. `parameters`: see `center_calendar_for`."""
+    center = center_calendar_for(organization=organization, at=start, parameters=parameters)
+    first = _local_date(center.calendar, start)
+    citations: dict[date, str] = {}
+    answers = []
+    for span in minutes:
+        due = center.calendar.add_working_minutes(start, span)
+        last = _local_date(center.calendar, due)
+        if last not in citations:
+            citations[last] = center.span_citation(first, last)
+        answers.append(CalendarAnswer(due, citations[last]))
+    return answers
 
 
 def working_minutes_between(*, organization: Organization, start: datetime, end: datetime) -> CalendarAnswer[float]:

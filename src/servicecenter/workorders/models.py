@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.core.models import TimeStampedModel
@@ -33,10 +33,27 @@ from .choices import (
 _OPEN = Q(status__in=["new", "dispatched", "accepted", "in_progress", "paused"])
 
 
+def board_priority_rank() -> Case:
+    """WO-05 urgency, first key: urgent 0, high 1, normal 2 (the dispatch board's order and its index)."""
+    return Case(
+        When(priority="urgent", then=Value(0)),
+        When(priority="high", then=Value(1)),
+        default=Value(2),
+        output_field=models.IntegerField(),
+    )
+
+
+def board_pending_due() -> Case:
+    """WO-05 urgency, second key: the nearest pending deadline — the response while unresponded, else the
+    resolution (the dispatch board's order and its index)."""
+    return Case(When(responded_at__isnull=True, then=F("response_due_at")), default=F("resolve_due_at"))
+
+
 class WorkOrderSequence(models.Model):
     """The last register number handed out per center and year (SVC-03: a sequentially numbered register).
 
-    Locked with SELECT … FOR UPDATE while numbering, so concurrent intakes never share or skip a number."""
+    Counted up with one UPDATE … RETURNING while numbering (the row stays locked until the intake commits), so
+    concurrent intakes never share or skip a number."""
 
     organization = models.ForeignKey("org.Organization", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -223,6 +240,31 @@ class WorkOrder(TimeStampedModel):
                 fields=["resolve_warn_at"],
                 name="wo_resolve_pending_idx",
                 condition=Q(resolve_breached_at__isnull=True) & _OPEN,
+            ),
+            # Dispatch board rows (WO-05): a center's open orders already in the board's order (priority rank, nearest
+            # pending deadline, arrival), so that a page is read from the index instead of sorting every open order.
+            # The expressions are the ones selectors.board_orders sorts by (board_priority_rank, board_pending_due).
+            models.Index(
+                F("organization"),
+                board_priority_rank(),
+                board_pending_due(),
+                F("created_at"),
+                F("id"),
+                name="wo_board_order_idx",
+                condition=_OPEN,
+            ),
+            # Dispatch board staff panel and dispatch choice (WO-05): each serviceman's open orders (the load).
+            models.Index(fields=["assignee"], name="wo_open_assignee_idx", condition=_OPEN),
+            # Dispatch board header: the breaches of a center since local midnight (a few % of all rows, OR-ed).
+            models.Index(
+                fields=["organization", "response_breached_at"],
+                name="wo_resp_breach_idx",
+                condition=Q(response_breached_at__isnull=False),
+            ),
+            models.Index(
+                fields=["organization", "resolve_breached_at"],
+                name="wo_resolve_breach_idx",
+                condition=Q(resolve_breached_at__isnull=False),
             ),
         ]
 

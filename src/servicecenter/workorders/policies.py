@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from servicecenter.core.errors import ValidationFailed
 from servicecenter.core.policy import Decision, implements
 from servicecenter.policy.values import PolicyValue, resolve_many, value
-from servicecenter.workcalendar.selectors import add_working_minutes, working_minutes_between
+from servicecenter.workcalendar.selectors import (
+    CALENDAR_PARAMETERS,
+    add_working_minutes,
+    add_working_minutes_many,
+    working_minutes_between,
+)
 
 from .choices import OffsiteStatus, OrderKind, PaymentPath, Priority, ServiceType
 
@@ -30,6 +35,22 @@ SLA_KEYS = [
     "workorders.sla_matrix",
     "workorders.sla_is_assumption",
 ]
+
+INTAKE_KEYS = [
+    *SLA_KEYS,
+    "workorders.read_back_fields",
+    "service.register_fields",
+    "workorders.special_group_priority",
+    *CALENDAR_PARAMETERS,
+]
+"""Every parameter an intake reads (`intake_values`): one `resolve_many` for the whole create."""
+
+
+def intake_values(*, organization: Any, at: datetime) -> dict[str, PolicyValue]:
+    """The parameters of `INTAKE_KEYS` in force for the center at `at`, in one `resolve_many` (2 queries); the
+    intake rules below take them as `values=` instead of each resolving its own."""
+    return resolve_many(INTAKE_KEYS, org=organization, at=at)
+
 
 READ_BACK_LABELS = {
     "problem": "问题",
@@ -55,6 +76,13 @@ class SlaPlan:
     citation: str
 
 
+def _param(values: Mapping[str, PolicyValue] | None, key: str, *, organization: Any, at: datetime) -> PolicyValue:
+    """`key` from values resolved beforehand (`intake_values`), else resolved now."""
+    if values is not None and key in values:
+        return values[key]
+    return value(key, org=organization, at=at)
+
+
 def _matrix_row(matrix: Any, *, kind: str, priority: str) -> Mapping[str, Any] | None:
     """The most specific row of `workorders.sla_matrix` for (kind, priority): exact match first, then one that
     names only the kind or only the priority. Rows are `{kind?, priority?, response_minutes?, resolve_minutes?}`."""
@@ -74,15 +102,24 @@ def _add(*, organization: Any, clock: str, start: datetime, minutes: float) -> t
 
 
 @implements("WO-03", "C-09")
-def sla_plan(*, organization: Any, kind: str, priority: str, start: datetime) -> SlaPlan:
+def sla_plan(
+    *,
+    organization: Any,
+    kind: str,
+    priority: str,
+    start: datetime,
+    values: Mapping[str, PolicyValue] | None = None,
+) -> SlaPlan:
     """WO-03 / C-09: response and resolution deadlines from the policy in force for the center at `start`.
 
     Minutes come from `workorders.response_minutes` / `resolve_minutes` (30 / 240 by default, D01) unless
     `workorders.sla_matrix` has a row for the order's kind and priority; they are counted on the center's
     business calendar or round the clock (`workorders.sla_clock`). The warning instants sit at
-    `workorders.sla_warning_fraction` of each span.
+    `workorders.sla_warning_fraction` of each span. `values`: the parameters of `INTAKE_KEYS` resolved for the
+    center at `start` (`intake_values`); the four instants share one calendar look-up.
     """
-    values = resolve_many(SLA_KEYS, org=organization, at=start)
+    if values is None:
+        values = resolve_many([*SLA_KEYS, *CALENDAR_PARAMETERS], org=organization, at=start)
     response = int(values["workorders.response_minutes"].value or 0)
     resolve = int(values["workorders.resolve_minutes"].value or 0)
     parts = [values["workorders.response_minutes"].citation, values["workorders.resolve_minutes"].citation]
@@ -105,10 +142,14 @@ def sla_plan(*, organization: Any, kind: str, priority: str, start: datetime) ->
     clock = str(values["workorders.sla_clock"].value or "business")
     fraction = Decimal(str(values["workorders.sla_warning_fraction"].value or "0.8"))
     fraction = min(max(fraction, Decimal("0")), Decimal("1"))
-    response_due, calendar_citation = _add(organization=organization, clock=clock, start=start, minutes=response)
-    response_warn, _c = _add(organization=organization, clock=clock, start=start, minutes=float(response * fraction))
-    resolve_due, _c = _add(organization=organization, clock=clock, start=start, minutes=resolve)
-    resolve_warn, _c = _add(organization=organization, clock=clock, start=start, minutes=float(resolve * fraction))
+    spans: list[int | float] = [response, float(response * fraction), resolve, float(resolve * fraction)]
+    if clock == "calendar":
+        calendar_citation = "按自然时间连续计时"
+        response_due, response_warn, resolve_due, resolve_warn = (start + timedelta(minutes=m) for m in spans)
+    else:
+        answers = add_working_minutes_many(organization=organization, start=start, minutes=spans, parameters=values)
+        response_due, response_warn, resolve_due, resolve_warn = (a.value for a in answers)
+        calendar_citation = answers[0].citation
     parts.append(values["workorders.sla_clock"].citation)
     parts.append(calendar_citation)
     if values["workorders.sla_is_assumption"].value:
@@ -200,13 +241,20 @@ def _max_priority(a: str, b: str) -> str:
 
 
 @implements("WO-11")
-def intake_priority(*, organization: Any, requested: str, special_group: Any, at: datetime) -> PriorityDecision:
+def intake_priority(
+    *,
+    organization: Any,
+    requested: str,
+    special_group: Any,
+    at: datetime,
+    values: Mapping[str, PolicyValue] | None = None,
+) -> PriorityDecision:
     """WO-11: a registered special-group member's request gets `workorders.special_group_priority` (urgent) —
-    never lower than what the dispatcher chose."""
+    never lower than what the dispatcher chose. `values`: see `intake_values`."""
     requested = requested if requested in Priority.values else Priority.NORMAL
     if special_group is None:
         return PriorityDecision(requested, "")
-    pv = value("workorders.special_group_priority", org=organization, at=at)
+    pv = _param(values, "workorders.special_group_priority", organization=organization, at=at)
     wanted = str(pv.value) if pv.value in Priority.values else Priority.URGENT
     return PriorityDecision(
         _max_priority(requested, wanted),
@@ -224,9 +272,11 @@ def rollover_priority(*, current: str) -> PriorityDecision:
 
 
 @implements("WO-08")
-def check_read_back(*, organization: Any, confirmed: Iterable[str], at: datetime) -> PolicyValue:
+def check_read_back(
+    *, organization: Any, confirmed: Iterable[str], at: datetime, values: Mapping[str, PolicyValue] | None = None
+) -> PolicyValue:
     """WO-08: save is blocked until each field of `workorders.read_back_fields` was read back and ticked."""
-    pv = value("workorders.read_back_fields", org=organization, at=at)
+    pv = _param(values, "workorders.read_back_fields", organization=organization, at=at)
     required = [str(f) for f in (pv.value or [])]
     ticked = set(confirmed)
     missing = [f for f in required if f not in ticked]
@@ -315,10 +365,17 @@ REGISTER_FIELD_LABELS = {
 
 
 @implements("SVC-02")
-def check_register_fields(*, organization: Any, values: Mapping[str, Any], at: datetime) -> None:
+def check_register_fields(
+    *,
+    organization: Any,
+    values: Mapping[str, Any],
+    at: datetime,
+    parameters: Mapping[str, PolicyValue] | None = None,
+) -> None:
     """SVC-02: the register fields a center uses (`service.register_fields`: product model, specification, purchase
-    date and place) are required on its entries; name, address and phone are required everywhere."""
-    pv = value("service.register_fields", org=organization, at=at)
+    date and place) are required on its entries; name, address and phone are required everywhere. `parameters`:
+    see `intake_values`."""
+    pv = _param(parameters, "service.register_fields", organization=organization, at=at)
     missing = [f for f in (pv.value or []) if f in REGISTER_FIELD_LABELS and not values.get(f)]
     if missing:
         raise ValidationFailed(

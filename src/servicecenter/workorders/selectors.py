@@ -130,7 +130,7 @@ def public_status(*, number: str, phone_last4: str) -> WorkOrder | None:
 
 # --- board and order page ------------------------------------------------------------------------------------------
 
-BOARD_LIMIT = 200  # the board shows at most this many open orders (a "more" link leads to the register)
+BOARD_LIMIT = 50  # one page of the board: the most urgent open orders first, the next page behind a "more" link
 DISPATCH = "workorders.dispatch_workorder"
 WORK = "workorders.work_workorder"
 # Available first on the board's staff panel and in the dispatch choice (WO-05).
@@ -147,36 +147,76 @@ def board_centers(*, user: Any) -> list[Any]:
 
 
 def _sla_due() -> Any:
-    """The nearest pending deadline: the response while unresponded, else the resolution (WO-05 urgency)."""
-    from django.db.models import Case, F, When
+    """The nearest pending deadline: the response while unresponded, else the resolution (WO-05 urgency). The same
+    expression as the index `wo_board_order_idx`, which serves the board's pages in this order."""
+    from .models import board_pending_due
 
-    return Case(When(responded_at__isnull=True, then=F("response_due_at")), default=F("resolve_due_at"))
+    return board_pending_due()
 
 
 def _priority_rank() -> Any:
-    from django.db.models import Case, IntegerField, Value, When
+    from .models import board_priority_rank
 
-    return Case(
-        When(priority="urgent", then=Value(0)),
-        When(priority="high", then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
+    return board_priority_rank()
 
 
-def board_orders(*, centers: list[Any], limit: int = BOARD_LIMIT) -> tuple[list[WorkOrder], bool]:
+@dataclass
+class BoardOrder:
+    """One row of the dispatch board: what it shows and what its SLA clocks need (`order_clocks`), read as plain
+    values — a page of rows costs no model instances (a WorkOrder has ~80 columns; a board row needs 26)."""
+
+    pk: int
+    number: str
+    center_name: str
+    kind: str
+    priority: str
+    priority_reason: str
+    rolled_over_at: datetime | None
+    is_facility_issue: bool
+    reescalation_count: int
+    customer_name: str
+    address: str
+    problem: str
+    status: str
+    is_offsite: bool
+    offsite_status: str
+    assignee_id: int | None
+    assignee_name: str | None
+    responded_at: datetime | None
+    response_due_at: datetime
+    response_warn_at: datetime
+    response_breached_at: datetime | None
+    resolve_due_at: datetime
+    resolve_warn_at: datetime
+    resolve_breached_at: datetime | None
+    on_missing_info: str
+    returned_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+_BOARD_COLUMNS = {"pk": "pk", "center_name": "organization__name", "assignee_name": "assignee__name"}
+
+
+def board_orders(*, centers: list[Any], limit: int = BOARD_LIMIT, offset: int = 0) -> tuple[list[BoardOrder], bool]:
     """WO-05: the open orders of `centers` by urgency — priority (urgent, high, normal), then the nearest pending
-    deadline, then arrival — at most `limit` of them (one query), and whether there are more."""
-    from .choices import OPEN_STATUSES
+    deadline, then arrival — one page of them: `limit` orders after the first `offset` (one query, served in this
+    order by the index `wo_board_order_idx` for one center), and whether there are more."""
+    from dataclasses import fields
 
-    rows: list[Any] = list(
+    names = [f.name for f in fields(BoardOrder)]
+    columns = [_BOARD_COLUMNS.get(name, name) for name in names]
+    rows = list(
         WorkOrder.objects.filter(organization__in=[c.pk for c in centers], status__in=OPEN_STATUSES)
         .annotate(priority_rank=_priority_rank(), sla_due=_sla_due())
-        .select_related("assignee", "organization")
-        .defer("read_back", "answer", "work_content", "sla_citation", "payment_citation")
-        .order_by("priority_rank", "sla_due", "created_at", "id")[: limit + 1]
+        .order_by("priority_rank", "sla_due", "created_at", "id")
+        .values_list(*columns)[offset : offset + limit + 1]
     )
-    return rows[:limit], len(rows) > limit
+    return [BoardOrder(*row) for row in rows[:limit]], len(rows) > limit
 
 
 def board_counts(*, centers: list[Any], now: Any) -> dict[str, Any]:
@@ -224,35 +264,42 @@ class StaffRow:
 
 def board_staff(*, center: Any, at: Any) -> list[StaffRow]:
     """WO-05: the service staff of a center (holding the field-work permission), available first, then by current
-    load (open orders assigned, one aggregate query); availability from the attendance app (≤ 4 queries)."""
-    from django.db.models import Count
+    load (open orders assigned: a count per person in the same query, on the assignee/status index); availability
+    from the attendance app (≤ 5 queries)."""
+    from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
     from servicecenter.attendance.selectors import availability
-    from servicecenter.org.models import Staff
+    from servicecenter.org.models import RoleAssignment, Staff
 
     from .choices import OPEN_STATUSES
 
     app_label, codename = WORK.split(".")
+    open_load = (
+        WorkOrder.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    holds_permission = RoleAssignment.objects.filter(
+        user=OuterRef("user"),
+        is_active=True,
+        role__group__permissions__codename=codename,
+        role__group__permissions__content_type__app_label=app_label,
+    )
     staff = list(
         Staff.objects.filter(
+            Exists(holds_permission),
             organization__path__startswith=center.path,
             status="active",
             user__is_active=True,
-            user__role_assignments__is_active=True,
-            user__role_assignments__role__group__permissions__codename=codename,
-            user__role_assignments__role__group__permissions__content_type__app_label=app_label,
         )
-        .distinct()
+        .annotate(open_load=Coalesce(Subquery(open_load, output_field=IntegerField()), Value(0)))
         .order_by("staff_no")
     )
-    ids = [s.pk for s in staff]
-    loads = dict(
-        WorkOrder.objects.filter(assignee_id__in=ids, status__in=OPEN_STATUSES)
-        .values_list("assignee_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    states = availability(organization=center, at=at) if ids else {}
+    loads = {s.pk: s.open_load for s in staff}
+    states = availability(organization=center, at=at) if staff else {}
     rows = []
     for s in staff:
         a = states.get(s.pk)
@@ -280,7 +327,7 @@ class Clock:
     done_at: Any = None
 
 
-def order_clocks(order: WorkOrder, *, now: Any) -> list[Clock]:
+def order_clocks(order: WorkOrder | BoardOrder, *, now: Any) -> list[Clock]:
     """WO-03 / C-19: the response and resolution deadlines of one order with their state at `now`: met (answered),
     stopped (paused with the clock stopped), breach (flagged or past due), warn (past the warning instant), ok."""
     clocks = []

@@ -2,14 +2,24 @@
 cancel, close.
 
 The board is a full page whose body (`_board.html`: counts, the open orders by urgency, the staff panel) is reloaded
-by htmx every 15 s from `board_rows`. The actions open in a modal (htmx GET of the form, htmx POST of the answer);
-without JavaScript they are ordinary pages with a POST/redirect. A conflict — another dispatcher was faster — is shown
-in place («该工单已被 X 派给 Y», 409 for a plain post) and the board refreshes.
+by htmx every 15 s from `board_rows`. It shows one page of `selectors.BOARD_LIMIT` orders, the most urgent first, with
+links to the next/previous page (`?page=N`); the counts cover every open order; the refresh reloads the page shown.
+The actions open in ONE modal (htmx GET of the form, htmx POST of the answer): a row carries only its pk and the
+action names, the table the action URLs reversed once; the staff choice is rendered in the form fetched on demand.
+Without JavaScript the actions are ordinary pages with a POST/redirect (reached from the order page). A conflict —
+another dispatcher was faster — is shown in place («该工单已被 X 派给 Y», 409 for a plain post) and the board
+refreshes.
+
+Rendering cost is what limits the board (its SQL is a few ms): what a row shows is prepared here once per request
+(`_present`: labels from dicts, dates formatted in Python, the SLA badges as ready strings) so the template only
+prints it.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -20,7 +30,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,12 +42,142 @@ from servicecenter.core.errors import Conflict, DomainError
 from servicecenter.core.htmx import HtmxHttpRequest
 
 from .. import selectors, services
+from ..choices import OffsiteStatus, OrderKind, OrderStatus, Priority
 from ..models import WorkOrder
 
 REFRESH_EVENT = "board-refresh"
 
 
 # --- the board -----------------------------------------------------------------------------------------------------
+
+
+_PATTERN_PK = 987654321  # a stand-in primary key: one reverse() per URL name, then the row's pk is put in its place
+
+
+def url_pattern(name: str) -> str:
+    """The URL of `name` for any order, as a format string with `{pk}` — reversed once, filled per row."""
+    return reverse(name, args=[_PATTERN_PK]).replace(str(_PATTERN_PK), "{pk}")
+
+
+@dataclass(frozen=True)
+class ClockBadge:
+    """One SLA clock of a board row, ready to print (the markup of `_clock.html`, which the order page uses)."""
+
+    state: str
+    css: str
+    title: str
+    text: str
+    due: str  # ISO instant for the countdown script; "" when the clock no longer runs (met, stopped)
+
+    def __str__(self) -> str:
+        """The badge as HTML (escaped, safe), printed by `{{ badge }}` without a template node per attribute."""
+        if self.due:
+            return format_html(
+                '<span class="{}" title="{}" data-due="{}" data-state="{}">{}</span>',
+                self.css,
+                self.title,
+                self.due,
+                self.state,
+                self.text,
+            )
+        return format_html('<span class="{}" title="{}">{}</span>', self.css, self.title, self.text)
+
+
+def _clock_words() -> dict[str, str]:
+    """The words of the SLA badges, translated once per request."""
+    return {
+        "due": _("截止"),
+        "responded": _("已响应"),
+        "resolved": _("已办结"),
+        "stopped": _("暂停计时"),
+        "response_due": _("响应截止"),
+        "resolve_due": _("处理截止"),
+        "note_breach": f" · {_('已超时')}",
+        "note_warn": f" · {_('预警')}",
+    }
+
+
+_PRIORITY_CSS = {"urgent": "text-bg-danger", "high": "text-bg-warning"}
+_OFFSITE_CSS = {"approved": "text-bg-success", "pending": "text-bg-warning", "rejected": "text-bg-danger"}
+_BADGE_COLOUR = {"breach": "text-bg-danger", "warn": "text-bg-warning"}
+
+
+def _clock_badges(clocks: list[selectors.Clock], words: dict[str, str]) -> list[ClockBadge]:
+    """`_clock.html` in Python: the same classes, titles and texts (dates in the current time zone)."""
+
+    zone = timezone.get_current_timezone()
+
+    def fmt(value: Any, pattern: str) -> str:
+        return value.astimezone(zone).strftime(pattern) if value is not None else ""
+
+    badges = []
+    for clock in clocks:
+        if clock.state == "met":
+            done = words["responded"] if clock.kind == "response" else words["resolved"]
+            css = "badge text-bg-light border sla sla-met"
+            badges.append(
+                ClockBadge(
+                    "met",
+                    css,
+                    f"{words['due']} {fmt(clock.due, '%m-%d %H:%M')}",
+                    f"{done} {fmt(clock.done_at, '%H:%M')}",
+                    "",
+                )
+            )
+        elif clock.state == "stopped":
+            css = "badge text-bg-secondary sla sla-stopped"
+            badges.append(
+                ClockBadge("stopped", css, f"{words['due']} {fmt(clock.due, '%m-%d %H:%M')}", words["stopped"], "")
+            )
+        else:
+            css = f"badge sla sla-{clock.state} {_BADGE_COLOUR.get(clock.state, 'text-bg-success')}"
+            what = words["response_due"] if clock.kind == "response" else words["resolve_due"]
+            note = words.get(f"note_{clock.state}", "")
+            title = f"{what} {fmt(clock.due, '%Y-%m-%d %H:%M')}{note}"
+            badges.append(ClockBadge(clock.state, css, title, fmt(clock.due, "%m-%d %H:%M"), clock.due.isoformat()))
+    return badges
+
+
+def _short(text: str, length: int) -> str:
+    """`truncatechars`: the text itself when it fits (most do), else cut with "…"."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _present(orders: list[selectors.BoardOrder], *, now: Any) -> None:
+    """Prepare what each board row prints: its URL (one reversed pattern), labels, short texts, SLA badges."""
+    detail = url_pattern("workorders:order_detail")
+    labels = {
+        field: {value: str(label) for value, label in choices.choices}
+        for field, choices in (
+            ("priority", Priority),
+            ("kind", OrderKind),
+            ("status", OrderStatus),
+            ("offsite_status", OffsiteStatus),
+        )
+    }
+    words = _clock_words()
+    for order in orders:
+        row: Any = order
+        row.url = detail.format(pk=order.pk)
+        row.priority_label = labels["priority"].get(order.priority, order.priority)
+        row.kind_label = labels["kind"].get(order.kind, order.kind)
+        row.status_label = labels["status"].get(order.status, order.status)
+        row.offsite_label = labels["offsite_status"].get(order.offsite_status, order.offsite_status)
+        row.address_short = _short(order.address, 24)
+        row.problem_short = _short(order.problem, 30)
+        row.badges = _clock_badges(selectors.order_clocks(order, now=now), words)
+        row.priority_css = _PRIORITY_CSS.get(order.priority, "text-bg-light border")
+        row.offsite_css = _OFFSITE_CSS.get(order.offsite_status, "text-bg-light border")
+
+
+def _page_number(raw: str | None, pages: int) -> int:
+    """The requested page, clamped to 1…pages (a page that emptied since the last refresh shows the last one)."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        number = 1
+    return min(max(number, 1), pages)
 
 
 def _board_context(request: HtmxHttpRequest) -> dict[str, Any]:
@@ -47,9 +189,14 @@ def _board_context(request: HtmxHttpRequest) -> dict[str, Any]:
     if chosen is None and len(centers) == 1:
         chosen = centers[0]
     shown = [chosen] if chosen is not None else centers
-    orders, more = selectors.board_orders(centers=shown) if shown else ([], False)
-    for order in orders:
-        order.clocks = selectors.order_clocks(order, now=now)  # type: ignore[attr-defined]
+    # The counts are complete (every open order); the rows are one page of them, the most urgent first.
+    counts = selectors.board_counts(centers=shown, now=now) if shown else None
+    size = selectors.BOARD_LIMIT
+    pages = max(1, -(-(counts["open"] if counts else 0) // size))
+    number = _page_number(request.GET.get("page"), pages)
+    offset = (number - 1) * size
+    orders, more = selectors.board_orders(centers=shown, limit=size, offset=offset) if shown else ([], False)
+    _present(orders, now=now)
     staff = selectors.board_staff(center=chosen, at=now) if chosen is not None else []
     can_dispatch = chosen is not None and has_permission_in(
         user=request.user, permission=selectors.DISPATCH, organization=chosen
@@ -58,17 +205,36 @@ def _board_context(request: HtmxHttpRequest) -> dict[str, Any]:
         can_dispatch = any(
             has_permission_in(user=request.user, permission=selectors.DISPATCH, organization=c) for c in centers
         )
+    base = f"center={chosen.pk}" if chosen is not None else ""
+    with_page = "&".join(p for p in (base, f"page={number}" if number > 1 else "") if p)
+
+    def page_link(n: int) -> str:
+        return "?" + "&".join(p for p in (base, f"page={n}") if p)
+
     return {
         "now": now,
         "centers": centers,
         "center": chosen,
         "orders": orders,
         "more": more,
-        "limit": selectors.BOARD_LIMIT,
-        "counts": selectors.board_counts(centers=shown, now=now) if shown else None,
+        "limit": size,
+        "page": {
+            "number": number,
+            "pages": max(pages, number + 1) if more else pages,
+            "first": offset + 1 if orders else 0,
+            "last": offset + len(orders),
+            "previous": page_link(number - 1) if number > 1 else "",
+            "next": page_link(number + 1) if more else "",
+        },
+        "counts": counts,
         "staff_rows": staff,
         "can_dispatch": can_dispatch,
-        "query": f"center={chosen.pk}" if chosen is not None else "",
+        # The row actions open their form in the one modal: each URL reversed once, the row's pk filled in by the
+        # page's script from the row's data-pk (the staff choice is rendered only in the form fetched on demand).
+        "action_urls": {
+            a: url_pattern(f"workorders:order_{a}") for a in ("dispatch", "reassign", "take_back", "cancel")
+        },
+        "query": with_page,
     }
 
 
