@@ -57,6 +57,9 @@ MAX_TEXT = {"customer_name": 100, "address": 200, "problem": 2000, "answer": 200
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
+# What resuming a paused order writes (C-19: the resolution clock may move).
+PAUSE_FIELDS = ("paused_at", "pause_reason", "paused_minutes", "resolve_due_at", "resolve_warn_at")
+
 # Hooks of later apps (callbacks, points): called inside the transaction that returned an order (WO-10).
 ON_RETURNED: list[Callable[[WorkOrder], None]] = []
 
@@ -93,9 +96,11 @@ def _event(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     clause: str = "",
+    audit_verb: str = "",
+    changes: dict[str, list[Any]] | None = None,
 ) -> WorkOrderEvent:
     user = _user(actor)
-    return WorkOrderEvent.objects.create(
+    event = WorkOrderEvent.objects.create(
         order=order,
         at=at,
         actor=user if user is not None and getattr(user, "is_authenticated", False) else None,
@@ -107,6 +112,9 @@ def _event(
         data=audit._jsonable(dict(data or {})),
         clause=clause,
     )
+    if audit_verb:  # the audit log too (STYLE §2.5): same actor, clause and note as the timeline
+        audit.record(actor=user, verb=audit_verb, target=order, changes=changes, clause=clause, note=note)
+    return event
 
 
 def _locked(order_id: Any) -> WorkOrder:
@@ -625,8 +633,9 @@ def order_dispatch(*, actor: Any, order_id: Any, assignee_id: Any, now: datetime
         note=staff.name,
         data={"assignee": staff.pk},
         clause="WO-04",
+        audit_verb="workorder.dispatched",
+        changes={"assignee": [None, staff.pk]},
     )
-    audit.record(actor=user, verb="workorder.dispatched", target=order, changes={"assignee": [None, staff.pk]})
     _notify_assignee(order, staff, verb="workorders.order.dispatched")
     return order
 
@@ -676,11 +685,7 @@ def order_reassign(
             "accepted_at",
             "dispatched_by",
             "dispatched_at",
-            "paused_at",
-            "pause_reason",
-            "paused_minutes",
-            "resolve_due_at",
-            "resolve_warn_at",
+            *PAUSE_FIELDS,
         ],
     )
     _event(
@@ -696,14 +701,8 @@ def order_reassign(
             "from_name": previous.name if previous else "",
         },
         clause="WO-04",
-    )
-    audit.record(
-        actor=user,
-        verb="workorder.reassigned",
-        target=order,
+        audit_verb="workorder.reassigned",
         changes={"assignee": [previous.pk if previous else None, staff.pk]},
-        note=text,
-        clause="WO-04",
     )
     _notify_assignee(order, staff, verb="workorders.order.dispatched")
     return order
@@ -733,11 +732,7 @@ def order_take_back(*, actor: Any, order_id: Any, reason: Any, now: datetime | N
             "status",
             "assignee",
             "accepted_at",
-            "paused_at",
-            "pause_reason",
-            "paused_minutes",
-            "resolve_due_at",
-            "resolve_warn_at",
+            *PAUSE_FIELDS,
         ],
     )
     _event(
@@ -749,8 +744,8 @@ def order_take_back(*, actor: Any, order_id: Any, reason: Any, now: datetime | N
         note=text,
         data={"from": previous.pk if previous else None},
         clause="WO-04",
+        audit_verb="workorder.taken_back",
     )
-    audit.record(actor=user, verb="workorder.taken_back", target=order, note=text, clause="WO-04")
     return order
 
 
@@ -785,8 +780,15 @@ def order_accept(*, actor: Any, order_id: Any, now: datetime | None = None) -> W
     order.accepted_at = now
     fields = ["status", "accepted_at", *_respond(order, now)]
     _bump(order, fields)
-    _event(order, actor=user, verb=EventVerb.ACCEPTED, at=now, from_status=OrderStatus.DISPATCHED, clause="WO-03")
-    audit.record(actor=user, verb="workorder.accepted", target=order, clause="WO-03")
+    _event(
+        order,
+        actor=user,
+        verb=EventVerb.ACCEPTED,
+        at=now,
+        from_status=OrderStatus.DISPATCHED,
+        clause="WO-03",
+        audit_verb="workorder.accepted",
+    )
     return order
 
 
@@ -895,7 +897,7 @@ def order_resume(*, actor: Any, order_id: Any, now: datetime | None = None) -> W
     old_due = order.resolve_due_at
     citation = _resume_fields(order, now)
     order.status = OrderStatus.IN_PROGRESS if order.arrived_at else OrderStatus.ACCEPTED
-    _bump(order, ["status", "paused_at", "pause_reason", "paused_minutes", "resolve_due_at", "resolve_warn_at"])
+    _bump(order, ["status", *PAUSE_FIELDS])
     _event(
         order,
         actor=user,
@@ -1157,8 +1159,15 @@ def order_countersign(*, actor: Any, order_id: Any, now: datetime | None = None)
     order.countersigned_by = user
     order.countersigned_at = now
     _bump(order, ["countersigned_by", "countersigned_at"])
-    _event(order, actor=user, verb=EventVerb.COUNTERSIGNED, at=now, from_status=order.status, clause="SVC-10")
-    audit.record(actor=user, verb="workorder.countersigned", target=order, clause="SVC-10")
+    _event(
+        order,
+        actor=user,
+        verb=EventVerb.COUNTERSIGNED,
+        at=now,
+        from_status=order.status,
+        clause="SVC-10",
+        audit_verb="workorder.countersigned",
+    )
     return order
 
 
@@ -1176,8 +1185,15 @@ def order_archive(*, actor: Any, order_id: Any, now: datetime | None = None) -> 
         raise Conflict(_("凭证须先经部门经理核签后才能归档（SVC-10）"), clause="SVC-10")
     order.archived_at = now
     _bump(order, ["archived_at"])
-    _event(order, actor=user, verb=EventVerb.ARCHIVED, at=now, from_status=order.status, clause="SVC-06")
-    audit.record(actor=user, verb="workorder.archived", target=order, clause="SVC-06")
+    _event(
+        order,
+        actor=user,
+        verb=EventVerb.ARCHIVED,
+        at=now,
+        from_status=order.status,
+        clause="SVC-06",
+        audit_verb="workorder.archived",
+    )
     return order
 
 
@@ -1193,8 +1209,15 @@ def order_close(*, actor: Any, order_id: Any, note: Any = "", now: datetime | No
     order.status = OrderStatus.CLOSED
     order.closed_at = now
     _bump(order, ["status", "closed_at"])
-    _event(order, actor=user, verb=EventVerb.CLOSED, at=now, from_status=OrderStatus.RETURNED, note=text)
-    audit.record(actor=user, verb="workorder.closed", target=order)
+    _event(
+        order,
+        actor=user,
+        verb=EventVerb.CLOSED,
+        at=now,
+        from_status=OrderStatus.RETURNED,
+        note=text,
+        audit_verb="workorder.closed",
+    )
     return order
 
 
@@ -1212,8 +1235,15 @@ def order_cancel(*, actor: Any, order_id: Any, reason: Any, now: datetime | None
     order.cancelled_at = now
     order.cancel_reason = text
     _bump(order, ["status", "cancelled_at", "cancel_reason"])
-    _event(order, actor=user, verb=EventVerb.CANCELLED, at=now, from_status=before, note=text)
-    audit.record(actor=user, verb="workorder.cancelled", target=order, note=text)
+    _event(
+        order,
+        actor=user,
+        verb=EventVerb.CANCELLED,
+        at=now,
+        from_status=before,
+        note=text,
+        audit_verb="workorder.cancelled",
+    )
     return order
 
 
