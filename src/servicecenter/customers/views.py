@@ -7,6 +7,7 @@ re-renders the page with the messages and a 4xx status, nothing saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -274,19 +275,34 @@ def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _withdraw_row(
+    request: HttpRequest, customer: Any, *, exists: bool, call: Callable[[], Any], done: str, tab: str
+) -> HttpResponse:
+    """Deactivate one contact / address / document of `customer` through its service: a row of another customer
+    is 404, a refusal is shown on the tab, nothing is deleted."""
+    if not exists:
+        raise Http404("no such row")
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(reverse("customers:detail", args=[customer.pk]) + f"?tab={tab}")
+
+
 @login_required
 @require_POST
 def contact_deactivate_view(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     customer = _changeable(request, pk)
-    if not selectors.customer_contacts(customer=customer).filter(pk=contact_pk).exists():
-        raise Http404("no such contact")
-    try:
-        services.contact_deactivate(actor=request.user, contact_id=contact_pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("联系人已停用"))
-    return redirect(reverse("customers:detail", args=[customer.pk]) + "?tab=contacts")
+    return _withdraw_row(
+        request,
+        customer,
+        exists=selectors.customer_contacts(customer=customer).filter(pk=contact_pk).exists(),
+        call=lambda: services.contact_deactivate(actor=request.user, contact_id=contact_pk),
+        done=_("联系人已停用"),
+        tab="contacts",
+    )
 
 
 @login_required
@@ -314,15 +330,14 @@ def address_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def address_deactivate_view(request: HttpRequest, pk: int, address_pk: int) -> HttpResponse:
     customer = _changeable(request, pk)
-    if not selectors.customer_addresses(customer=customer).filter(pk=address_pk).exists():
-        raise Http404("no such address")
-    try:
-        services.address_deactivate(actor=request.user, address_id=address_pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("地址已停用"))
-    return redirect(reverse("customers:detail", args=[customer.pk]) + "?tab=addresses")
+    return _withdraw_row(
+        request,
+        customer,
+        exists=selectors.customer_addresses(customer=customer).filter(pk=address_pk).exists(),
+        call=lambda: services.address_deactivate(actor=request.user, address_id=address_pk),
+        done=_("地址已停用"),
+        tab="addresses",
+    )
 
 
 @login_required
@@ -369,14 +384,13 @@ def document_file_view(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def document_withdraw_view(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     customer = _changeable(request, pk)
-    if not selectors.customer_documents(customer=customer).filter(pk=document_pk).exists():
-        raise Http404("no such document")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.document_deactivate(actor=request.user, document_id=document_pk, reason=reason)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("资料已撤下"))
-    return redirect(reverse("customers:detail", args=[customer.pk]) + "?tab=documents")
+    return _withdraw_row(
+        request,
+        customer,
+        exists=selectors.customer_documents(customer=customer).filter(pk=document_pk).exists(),
+        call=lambda: services.document_deactivate(actor=request.user, document_id=document_pk, reason=reason),
+        done=_("资料已撤下"),
+        tab="documents",
+    )
