@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from servicecenter.core.demo_data import as_list
 from servicecenter.org.models import RoleAssignment
 
 from . import selectors, services
@@ -26,14 +27,10 @@ SAMPLES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
-    return list(items.values()) if isinstance(items, Mapping) else list(items)
-
-
 def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str, Any] | Iterable[Any]) -> int:
     """Submit the samples for the first service station among `centers`, by its staff among `people` (Staff rows);
     returns how many were created (0 when they exist already or there is no station with staff)."""
-    station = next((c for c in _values(centers) if c.center_type == "service_station"), None)
+    station = next((c for c in as_list(centers) if c.center_type == "service_station"), None)
     if station is None:
         return 0
     managers = set(
@@ -42,7 +39,7 @@ def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str
     requesters = sorted(
         (
             staff
-            for staff in _values(people)
+            for staff in as_list(people)
             if staff.user_id
             and staff.user_id not in managers
             and staff.organization.path.startswith(station.path)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from servicecenter.core.demo_data import as_list
 from servicecenter.org.models import RoleAssignment, Staff
 from servicecenter.policy.values import local_today
 
@@ -25,10 +26,6 @@ from .models import Punch, Violation
 
 CENTER_TYPES = ("service_station", "gov_hall")
 VIOLATION_TEXT = "示例：工作时间在营业厅用手机玩游戏，经理巡查发现"
-
-
-def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
-    return list(items.values()) if isinstance(items, Mapping) else list(items)
 
 
 def _roll(*parts: Any) -> int:
@@ -99,7 +96,7 @@ def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str
     load_rosters(centers=centers, people=people)
     created = 0
     now = timezone.now()
-    for center in _values(centers):
+    for center in as_list(centers):
         if center.center_type not in CENTER_TYPES:
             continue
         today = local_today(center)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from servicecenter.core.demo_data import as_list
 from servicecenter.org.models import RoleAssignment
 from servicecenter.policy.values import local_today
 
@@ -33,10 +34,6 @@ SAMPLES: tuple[tuple[str, str, str, str, tuple[str, str, str] | None, str], ...]
 )
 
 
-def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
-    return list(items.values()) if isinstance(items, Mapping) else list(items)
-
-
 def _holder(station: Any, people: list[Any], role: str) -> Any:
     users = set(
         RoleAssignment.objects.filter(role__code=role, organization=station, is_active=True).values_list(
@@ -48,10 +45,10 @@ def _holder(station: Any, people: list[Any], role: str) -> Any:
 
 def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str, Any] | Iterable[Any]) -> int:
     """Create the samples at the first service station; returns how many customers were created."""
-    station = next((c for c in _values(centers) if c.center_type == "service_station"), None)
+    station = next((c for c in as_list(centers) if c.center_type == "service_station"), None)
     if station is None:
         return 0
-    staff = _values(people)
+    staff = as_list(people)
     clerk = _holder(station, staff, "order_clerk")
     manager = _holder(station, staff, "center_manager")
     if clerk is None:

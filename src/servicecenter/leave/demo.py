@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from servicecenter.approvals import services as approvals
+from servicecenter.core.demo_data import as_list
 from servicecenter.policy.values import local_today, zone_of
 
 from . import selectors, services
@@ -60,10 +61,6 @@ HALL_SAMPLES = (
         extra={"destination": "区行政审批局", "purpose": "报送窗口月度材料"},
     ),
 )
-
-
-def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
-    return list(items.values()) if isinstance(items, Mapping) else list(items)
 
 
 def _png() -> bytes:
@@ -148,15 +145,15 @@ def _load(center: Any, people: Mapping[str, Any], samples: Iterable[Sample], tod
 def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str, Any] | Iterable[Any]) -> int:
     """Load the samples for the first service station and the first gov hall among `centers`; `people` maps staff
     numbers to Staff rows (or is an iterable of Staff). Returns how many requests were created."""
-    by_no: dict[str, Any] = {s.staff_no: s for s in _values(people)}
+    by_no: dict[str, Any] = {s.staff_no: s for s in as_list(people)}
     created = 0
-    station = next((c for c in _values(centers) if c.center_type == "service_station"), None)
+    station = next((c for c in as_list(centers) if c.center_type == "service_station"), None)
     if station is not None:
         manager = next((s for s in by_no.values() if s.staff_no == "GC001"), None)
         if manager is not None and not selectors.entitlement_rows(center=station):
             services.entitlement_set(actor=manager.user, organization=station, rows=ENTITLEMENT_TABLE)
         created += _load(station, by_no, STATION_SAMPLES, local_today(station))
-    hall = next((c for c in _values(centers) if c.center_type == "gov_hall"), None)
+    hall = next((c for c in as_list(centers) if c.center_type == "gov_hall"), None)
     if hall is not None:
         created += _load(hall, by_no, HALL_SAMPLES, local_today(hall))
     return created

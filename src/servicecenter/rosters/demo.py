@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from servicecenter.core.demo_data import as_list
 from servicecenter.org.models import RoleAssignment, Staff
 from servicecenter.policy.values import local_today
 
@@ -20,10 +21,6 @@ from . import selectors, services
 from .models import HandoverNote, RosterEntry, SwapRequest
 
 CENTER_TYPES = ("service_station", "gov_hall")
-
-
-def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
-    return list(items.values()) if isinstance(items, Mapping) else list(items)
 
 
 def _manager_of(center: Any) -> Any:
@@ -57,7 +54,7 @@ def _publish(center: Any, user: Any, month: Any) -> int:
 def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str, Any] | Iterable[Any]) -> int:
     """Returns how many rosters were published."""
     created = 0
-    for center in _values(centers):
+    for center in as_list(centers):
         if center.center_type not in CENTER_TYPES:
             continue
         user = _manager_of(center)

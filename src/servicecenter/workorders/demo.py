@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from servicecenter.core.access import has_permission_in
+from servicecenter.core.demo_data import as_list
 from servicecenter.customers.models import Customer, SpecialGroup
 from servicecenter.org.models import RoleAssignment
 
@@ -122,10 +123,6 @@ def signature_png() -> bytes:
     return buffer.getvalue()
 
 
-def _values(items: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
-    return list(items.values()) if isinstance(items, Mapping) else list(items)
-
-
 def _people(station: Any, people: list[Any]) -> tuple[Any, Any, list[Any]] | None:
     """The station's clerk (takes and dispatches), manager (countersigns) and servicemen."""
     managers = set(
@@ -214,10 +211,10 @@ def _advance(
 def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str, Any] | Iterable[Any]) -> int:
     """Create the sample orders at the first service station among `centers` with its people among `people`
     (Staff rows); returns how many orders were created (0 when they exist already or nobody can take them)."""
-    station = next((c for c in _values(centers) if c.center_type == "service_station"), None)
+    station = next((c for c in as_list(centers) if c.center_type == "service_station"), None)
     if station is None:
         return 0
-    found = _people(station, _values(people))
+    found = _people(station, as_list(people))
     if found is None:
         return 0
     clerk, manager, workers = found
