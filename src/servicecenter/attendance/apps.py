@@ -12,4 +12,8 @@ class AttendanceConfig(AppConfig):
 
         from . import kinds  # noqa: F401  (approval kinds punch_correction, violation_escalation)
 
-        register(NavItem(label=_("考勤"), url_name="attendance:home", permission="attendance.punch", order=45))
+        register(
+            NavItem(
+                label=_("考勤"), group="people", url_name="attendance:home", permission="attendance.punch", order=45
+            )
+        )

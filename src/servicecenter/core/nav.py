@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from .access import has_permission_anywhere
 
@@ -19,6 +20,15 @@ class NavItem:
     icon: str = ""
     order: int = 100
     prefix: str = ""  # URL prefix that marks the entry active (default: the entry's own URL)
+    group: str = ""  # key of a NAV_GROUPS menu the entry belongs to ("" = a top-level entry)
+
+
+# Menus that gather the entries of one domain, so the bar stays one line with a dozen apps: key → (label, order).
+NAV_GROUPS: dict[str, tuple[str | Promise, int]] = {
+    "workorders": (gettext_lazy("工单"), 11),
+    "people": (gettext_lazy("人员"), 25),
+    "rules": (gettext_lazy("制度"), 40),
+}
 
 
 NAV_ITEMS: list[NavItem] = []
@@ -35,16 +45,46 @@ def nav_for(request: HttpRequest) -> dict:
     if cache is not None:
         return cache
     user = request.user
-    items = [
+    entries = [
         {
             "label": i.label,
             "url": reverse(i.url_name),
             "active": request.path.startswith(i.prefix or reverse(i.url_name)),
+            "group": i.group,
+            "order": i.order,
         }
         for i in NAV_ITEMS
         if i.permission is None or has_permission_anywhere(user=user, permission=i.permission)
     ]
+    items = _grouped(entries)
     staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
     result = {"nav_items": items, "nav_staff": staff}
     request._sc_nav = result  # type: ignore[attr-defined]
     return result
+
+
+def _grouped(entries: list[dict]) -> list[dict]:
+    """Top-level entries and one dropdown per group (at the group's order); a group with a single visible entry
+    is shown as that entry."""
+    top: list[dict] = []
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        if entry["group"] and entry["group"] in NAV_GROUPS:
+            groups.setdefault(entry["group"], []).append(entry)
+        else:
+            top.append(entry)
+    for key, children in groups.items():
+        if len(children) == 1:
+            top.append(children[0])
+            continue
+        label, order = NAV_GROUPS[key]
+        top.append(
+            {
+                "label": label,
+                "children": children,
+                "active": any(c["active"] for c in children),
+                "order": order,
+                "key": key,
+            }
+        )
+    return sorted(top, key=lambda e: e["order"])

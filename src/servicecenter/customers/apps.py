@@ -13,6 +13,7 @@ class CustomersConfig(AppConfig):
         register(
             NavItem(
                 label=_("客户"),
+                group="workorders",
                 url_name="customers:list",
                 permission="customers.view_customer",
                 order=14,

@@ -14,6 +14,11 @@ class LeaveConfig(AppConfig):
 
         register(
             NavItem(
-                label=_("请假"), url_name="leave:mine", permission="leave.add_leaverequest", order=25, prefix="/leave/"
+                label=_("请假"),
+                group="people",
+                url_name="leave:mine",
+                permission="leave.add_leaverequest",
+                order=25,
+                prefix="/leave/",
             )
         )

@@ -20,6 +20,11 @@ class OrgConfig(AppConfig):
         post_migrate.connect(sync_builtin_roles_after_migrate, dispatch_uid="org.sync_builtin_roles")
         register(
             NavItem(
-                label=_("组织人员"), url_name="org:staff_list", permission="org.view_staff", order=30, prefix="/org/"
+                label=_("组织人员"),
+                group="people",
+                url_name="org:staff_list",
+                permission="org.view_staff",
+                order=30,
+                prefix="/org/",
             )
         )

@@ -16,6 +16,7 @@ class PolicyConfig(AppConfig):
         register(
             NavItem(
                 label=_("制度参数"),
+                group="rules",
                 url_name="policy:regulation_list",
                 permission="policy.view_regulation",
                 order=40,

@@ -15,6 +15,11 @@ class RostersConfig(AppConfig):
 
         register(
             NavItem(
-                label=_("排班"), url_name="rosters:home", permission="rosters.view_roster", order=45, prefix="/rosters/"
+                label=_("排班"),
+                group="people",
+                url_name="rosters:home",
+                permission="rosters.view_roster",
+                order=45,
+                prefix="/rosters/",
             )
         )

@@ -26,6 +26,7 @@ class WorkcalendarConfig(AppConfig):
         register(
             NavItem(
                 label=_("营业日历"),
+                group="rules",
                 url_name="workcalendar:calendar",
                 permission="workcalendar.view_calendar",
                 order=50,
