@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from servicecenter.org.choices import StaffStatus
 from servicecenter.org.models import Organization, Staff
@@ -37,10 +38,10 @@ ON_DUTY, SCHEDULED, ON_LEAVE, RESTING, OFF = "on_duty", "scheduled", "on_leave",
 
 def availability_labels() -> dict[str, str]:
     return {
-        ON_DUTY: _("在岗"),
+        ON_DUTY: pgettext("availability", "在岗"),
         SCHEDULED: _("应到未打卡"),
         ON_LEAVE: _("请假"),
-        RESTING: _("休息"),
+        RESTING: pgettext("availability", "休息"),
         OFF: _("非当班"),
     }
 
