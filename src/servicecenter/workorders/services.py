@@ -138,6 +138,15 @@ def _require(user: Any, permission: str, organization: Organization, message: st
         raise NotAllowed(message)
 
 
+def _require_worker_or_dispatcher(order: WorkOrder, user: Any, message: str) -> None:
+    """Photos, notes, expenses and the off-site request: the order's serviceman or a dispatcher of its center."""
+    staff = _staff_of(user)
+    if staff is not None and order.assignee_id == staff.pk:
+        return
+    if not has_permission_in(user=user, permission=DISPATCH, organization=order.organization):
+        raise NotAllowed(message)
+
+
 def _not_archived(order: WorkOrder) -> None:
     if order.archived_at is not None:
         raise Conflict(_("工单 %(no)s 的服务凭证已归档，只读（SVC-06）") % {"no": order.number}, clause="SVC-06")
@@ -953,11 +962,7 @@ def order_add_photo(*, actor: Any, order_id: Any, data: bytes, now: datetime | N
     now = now or timezone.now()
     user = _user(actor)
     order = _locked(order_id)
-    staff = _staff_of(user)
-    if not (staff is not None and order.assignee_id == staff.pk) and not has_permission_in(
-        user=user, permission=DISPATCH, organization=order.organization
-    ):
-        raise NotAllowed(_("只有服务人员或派单员可以上传照片"))
+    _require_worker_or_dispatcher(order, user, _("只有服务人员或派单员可以上传照片"))
     _not_archived(order)
     attachment = _attach(order, user=user, kind=AttachmentKind.PHOTO, data=data, field="photo")
     _event(
@@ -1253,11 +1258,7 @@ def order_add_note(*, actor: Any, order_id: Any, note: Any, now: datetime | None
     now = now or timezone.now()
     user = _user(actor)
     order = _locked(order_id)
-    staff = _staff_of(user)
-    if not (staff is not None and order.assignee_id == staff.pk) and not has_permission_in(
-        user=user, permission=DISPATCH, organization=order.organization
-    ):
-        raise NotAllowed(_("只有服务人员或派单员可以添加备注"))
+    _require_worker_or_dispatcher(order, user, _("只有服务人员或派单员可以添加备注"))
     text = _clean_text({"note": note}, "note", required=True, label=_("备注"))
     return _event(order, actor=user, verb=EventVerb.NOTE, at=now, from_status=order.status, note=text)
 
@@ -1271,11 +1272,7 @@ def order_add_expense(
     now = now or timezone.now()
     user = _user(actor)
     order = _locked(order_id)
-    staff = _staff_of(user)
-    if not (staff is not None and order.assignee_id == staff.pk) and not has_permission_in(
-        user=user, permission=DISPATCH, organization=order.organization
-    ):
-        raise NotAllowed(_("只有服务人员或派单员可以登记费用"))
+    _require_worker_or_dispatcher(order, user, _("只有服务人员或派单员可以登记费用"))
     _not_archived(order)
     kind = _choice(kind, ExpenseKind, "kind", _("费用类别"))
     money = _money(amount, "amount")
@@ -1320,11 +1317,7 @@ def order_request_offsite(*, actor: Any, order_id: Any, reason: Any, now: dateti
     now = now or timezone.now()
     user = _user(actor)
     order = _locked(order_id)
-    staff = _staff_of(user)
-    if not (staff is not None and order.assignee_id == staff.pk) and not has_permission_in(
-        user=user, permission=DISPATCH, organization=order.organization
-    ):
-        raise NotAllowed(_("只有服务人员或派单员可以申请异地服务"))
+    _require_worker_or_dispatcher(order, user, _("只有服务人员或派单员可以申请异地服务"))
     if not order.is_offsite:
         raise ValidationFailed(_("此工单不是异地服务"))
     if order.offsite_status in (OffsiteStatus.PENDING, OffsiteStatus.APPROVED):
