@@ -2,10 +2,11 @@
 
 For the demo station and the government hall, from the first day of the previous month to yesterday: punches for
 every published shift (made through `services.punch_record` at the punch time), mostly on time, a few late, one
-absence at the station and one missed sign-in at the hall; then the results are closed with `results_compute`, and
-one non-work violation is recorded at the station. Needs the published rosters: `rosters.demo.load_demo` is run
-first (idempotent). Idempotent: a center that already has punches in the period gets none added, results are only
-rewritten when an input changed, the violation is recorded once.
+absence at the station and one missed sign-in at the hall, plus today's clock-ins for the shifts already begun;
+then the results are closed with `results_compute`, and one non-work violation is recorded at the station. Needs
+the published rosters: `rosters.demo.load_demo` is run first (idempotent). Idempotent: a center that already has
+punches in the period gets none added, results are only rewritten when an input changed, the violation is recorded
+once.
 """
 
 from __future__ import annotations
@@ -89,6 +90,38 @@ def _punches_for(center: Any, start: Any, end: Any) -> int:
     return count
 
 
+def _clock_ins_today(center: Any, today: Any, now: Any) -> int:
+    """Today's clock-ins for the shifts that have begun and not ended, so the dashboard and the dispatch board show
+    people on duty; a person who already punched since the shift's sign-in time gets none."""
+    people = {
+        s.pk: s
+        for s in Staff.objects.filter(organization__path__startswith=center.path, user__isnull=False).select_related(
+            "user", "organization"
+        )
+    }
+    count = 0
+    for shift in inputs.scheduled_shifts(start=today, end=today, organization=center):
+        staff = people.get(shift.staff_id)
+        first_start, last_end = shift.periods[0][0], shift.periods[-1][1]
+        if shift.on_call or staff is None or staff.user is None or not staff.user.is_active:
+            continue
+        if not first_start <= now < last_end:
+            continue
+        opens = shift.sign_in_window[0] if shift.sign_in_window is not None else first_start - timedelta(hours=1)
+        if Punch.objects.filter(staff=staff, at__gte=opens).exists():
+            continue
+        roll = _roll(staff.staff_no, shift.day)
+        if shift.sign_in_window is not None:
+            clock_in = shift.sign_in_window[0] + timedelta(minutes=5 + roll % 20)
+        elif roll < 10:
+            clock_in = first_start + timedelta(minutes=3 + roll)  # late today
+        else:
+            clock_in = first_start - timedelta(minutes=8 + roll % 15)
+        _punch(staff, "in", min(clock_in, now))
+        count += 1
+    return count
+
+
 def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str, Any] | Iterable[Any]) -> int:
     """Returns how many punches were created."""
     from servicecenter.rosters.demo import load_demo as load_rosters
@@ -105,6 +138,7 @@ def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str
         lo, _ = services._month_bounds(start, center)
         if not Punch.objects.filter(organization__path__startswith=center.path, at__gte=lo).exists():
             created += _punches_for(center, start, end)
+        created += _clock_ins_today(center, today, now)
         services.results_compute(organization=center, start=start, end=end, note="示例数据", now=now)
         manager = _manager_of(center)
         if center.center_type != "service_station" or manager is None:
