@@ -48,6 +48,21 @@ def test_notify_creates_one_notification_per_distinct_active_recipient(tree, man
     assert n.read_at is None
 
 
+def test_user_ids_are_recipients_too(tree, manager_a, clerk_a, gm):
+    # given: ids as a role look-up returns them (one inactive), mixed with a user already at hand
+    clerk_a.user.is_active = False
+    clerk_a.user.save(update_fields=["is_active"])
+    # when
+    created = notify(
+        recipients=[manager_a.user.pk, clerk_a.user.pk, gm.user, gm.user.pk],
+        title="工单超时",
+        verb="workorders.sla.response.breach",
+        organization=tree["a"],
+    )
+    # then: the manager by id, the GM once, the inactive clerk skipped
+    assert sorted(n.recipient_id for n in created) == sorted([manager_a.user.pk, gm.user.pk])
+
+
 def test_notify_creates_one_delivery_per_enabled_external_channel(manager_a):
     # given: settings.test enables inapp + capture
     # when

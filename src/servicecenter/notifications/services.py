@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -60,6 +61,25 @@ def _as_user(recipient: Any) -> Any:
     return getattr(recipient, "user", recipient)
 
 
+def _recipient_users(recipients: Iterable[Any]) -> dict[int, Any]:
+    """The distinct active users among `recipients`: users, Staff rows (their login) or user ids — the ids in one
+    query (role look-ups such as role_holders_up_tree answer with ids)."""
+    users: dict[int, Any] = {}
+    ids: list[int] = []
+    for recipient in recipients:
+        if isinstance(recipient, int):
+            ids.append(recipient)
+            continue
+        user = _as_user(recipient)
+        if user is not None and user.pk is not None and user.is_active:
+            users.setdefault(user.pk, user)
+    missing = [user_id for user_id in ids if user_id not in users]
+    if missing:
+        for user in get_user_model().objects.filter(pk__in=missing, is_active=True):
+            users.setdefault(user.pk, user)
+    return users
+
+
 def _schedule_delivery(delivery_id: int) -> None:
     """After commit: hand the delivery to a worker. A broker that is down is logged; the retry sweep catches up."""
     from .tasks import deliver_task
@@ -87,7 +107,7 @@ def notify(
     """Put a notification in the inbox of every distinct active recipient and queue its external deliveries.
 
     Args:
-        recipients: users (a Staff row is accepted and means its user); inactive users and duplicates are skipped.
+        recipients: users, Staff rows (their login) or user ids; inactive users and duplicates are skipped.
         title, body, link: what the person reads; `link` is a site-relative URL of the record to open.
         verb: a stable code of the kind of notification (`approvals.step.assigned`), for filtering and tests.
         target: the record the notification is about (generic relation), optional.
@@ -105,11 +125,7 @@ def notify(
     outer transaction commits. Nothing is sent when it rolls back. No audit event: the notification is the record.
     """
     now = timezone.now()
-    users: dict[int, Any] = {}
-    for recipient in recipients:
-        user = _as_user(recipient)
-        if user is not None and user.pk is not None and user.is_active:
-            users.setdefault(user.pk, user)
+    users = _recipient_users(recipients)
     if not users:
         return []
 
@@ -199,12 +215,7 @@ def notify_many(notices: Iterable[Notice], *, channels: Sequence[str] | None = N
     now = timezone.now()
     planned: list[tuple[Notice, Any]] = []
     for notice in notices:
-        users: dict[int, Any] = {}
-        for recipient in notice.recipients:
-            user = _as_user(recipient)
-            if user is not None and user.pk is not None and user.is_active:
-                users.setdefault(user.pk, user)
-        planned += [(notice, user) for user in users.values()]
+        planned += [(notice, user) for user in _recipient_users(notice.recipients).values()]
     keys = {notice.dedupe_key for notice, _user in planned if notice.dedupe_key}
     if keys:
         already = set(

@@ -289,10 +289,6 @@ def _notify_on_commit(
     users = list(recipients)
     if not users:
         return
-    ids = [u for u in users if isinstance(u, int)]
-    if ids:  # some callers hand over user ids (role_holders_up_tree): notify() wants users
-        users = [u for u in users if not isinstance(u, int)]
-        users += list(get_user_model().objects.filter(pk__in=ids, is_active=True))
     link = f"/workorders/{order.pk}/"
 
     def send() -> None:
@@ -535,8 +531,7 @@ def order_create(
             verb="workorders.order.new",
             title=_("新工单 %(no)s：%(problem)s") % {"no": order.number, "problem": problem_text[:40]},
             body=_("来源：%(channel)s，请及时派单。") % {"channel": order.get_channel_display()},
-            # notify() takes users, not ids (an id list crashed after commit: a 500 on every API create).
-            recipients=lambda: get_user_model().objects.filter(pk__in=order_supervisor_ids(center), is_active=True),
+            recipients=lambda: order_supervisor_ids(center),
             key=f"wo-new-{order.pk}",
         )
     return order
@@ -1605,7 +1600,7 @@ def reescalate_facility_issues(*, now: datetime | None = None) -> int:
                     title=_("设施问题未解决，再次上报：工单 %(no)s（第 %(n)s 次）")
                     % {"no": order.number, "n": order.reescalation_count},
                     body=order.problem[:200],
-                    recipients=list(get_user_model().objects.filter(pk__in=users, is_active=True)),
+                    recipients=users,
                     key=f"wo-reesc-{order.pk}-{order.reescalation_count}",
                 )
             count += len(orders)
