@@ -436,3 +436,27 @@ def test_several_due_instants_from_one_start_share_one_calendar_look_up(hall, dj
     # without parameters it resolves them itself (organization chain + values + version)
     with django_assert_max_num_queries(3):
         assert selectors.add_working_minutes_many(organization=hall, start=start, minutes=spans) == one_by_one
+
+
+# --------------------------------------------------------------------------------------------- working-day deadlines
+
+
+@pytest.mark.clause("G-01")
+def test_end_of_working_days_on_the_gov_hall_skips_the_national_day_holiday(hall):
+    # given: Tuesday 2025-09-30 at 10:00, the last workday before the 2025-10-01..08 holiday
+    start = at(2025, 9, 30, 10)
+    # then: 0 days = today's close; 1 working day = the first workday after the holiday (Thu 10-09) at 17:30
+    assert selectors.end_of_working_days(organization=hall, start=start, days=0).value == at(2025, 9, 30, 17, 30)
+    answer = selectors.end_of_working_days(organization=hall, start=start, days=1)
+    assert answer.value == at(2025, 10, 9, 17, 30)
+    assert answer.citation
+    # make-up Saturday 10-11 is a working day: the 3rd working day is Sat 10-11
+    assert selectors.end_of_working_days(organization=hall, start=start, days=3).value == at(2025, 10, 11, 17, 30)
+
+
+@pytest.mark.clause("WO-10")
+def test_end_of_working_days_on_a_station_counts_every_day(station):
+    start = at(2025, 10, 1, 21)  # after closing: day 0 is still that day's close (already past)
+    assert selectors.end_of_working_days(organization=station, start=start, days=1).value == at(2025, 10, 2, 20)
+    with pytest.raises(ValueError):
+        selectors.end_of_working_days(organization=station, start=start, days=-1)

@@ -65,6 +65,7 @@ class ViolationType(models.TextChoices):
     POST_WANDERING = "post_wandering", _("串岗")
     OFF_POST = "off_post", _("脱岗")
     LEFT_POST = "left_post", _("离岗")
+    LANGUAGE = "language", _("用语不文明")  # CON-12: recorded from a complaint (CMP-08); no sanction in the seed
 
 
 class ViolationStatus(models.TextChoices):

@@ -811,10 +811,19 @@ def violation_record(
         step = engine.ladder_step(ordinal=ordinal, ladder=ladder.value or {})
         units, escalate, clause = step.units, step.escalate, step.clause
         citation = f"{step.explanation}；{ladder.citation}"
+    elif type == ViolationType.LANGUAGE:
+        ordinal = (
+            Violation.objects.filter(
+                staff=staff, day__gte=first, day__lt=nxt, type=type, status=ViolationStatus.ACTIVE
+            ).count()
+            + 1
+        )
+        units, escalate, clause = Decimal("0"), False, "CON-12"
+        citation = "依据 CON-12：禁止使用伤害感情、激化矛盾、损害形象的语言；制度未规定扣分，由中心经理另行处理"
     else:
         ordinal = (
             Violation.objects.filter(staff=staff, day__gte=first, day__lt=nxt, status=ViolationStatus.ACTIVE)
-            .exclude(type__in=list(NONWORK_TYPES))
+            .exclude(type__in=[*NONWORK_TYPES, ViolationType.LANGUAGE])
             .count()
             + 1
         )

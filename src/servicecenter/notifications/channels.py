@@ -265,3 +265,34 @@ def signed_dingtalk_url(url: str, secret: str, *, timestamp_ms: int) -> str:
 
 for _channel in (CaptureChannel(), EmailChannel(), SmsChannel(), WeComChannel(), DingTalkChannel()):
     register(_channel)
+
+
+# ---- messages to customers (CustomerMessage: CMP-11, CB-14) ----------------------------------------------------
+
+CUSTOMER_CAPTURED: list[tuple[str, str]] = []
+
+
+def send_customer_text(*, phone: str, text: str) -> None:
+    """Send one text to a customer's phone over settings.CUSTOMER_MESSAGE_CHANNEL: "sms" posts to the SMS gateway,
+    "capture" keeps it in CUSTOMER_CAPTURED (tests). Raises ChannelError / ChannelUnavailable like the adapters."""
+    code = getattr(settings, "CUSTOMER_MESSAGE_CHANNEL", "sms")
+    if code == "capture":
+        with _CAPTURE_LOCK:
+            CUSTOMER_CAPTURED.append((phone, text))
+        return
+    if code != "sms":
+        raise ChannelUnavailable(f"未知的客户短信渠道“{code}”，请检查 CUSTOMER_MESSAGE_CHANNEL 设置")
+    url = settings.NOTIFICATION_SMS_GATEWAY_URL
+    if not url:
+        raise ChannelUnavailable("短信网关未配置（NOTIFICATION_SMS_GATEWAY_URL）")
+    post_json(url, {"phone": phone, "message": text})
+
+
+def customer_captured() -> list[tuple[str, str]]:
+    with _CAPTURE_LOCK:
+        return list(CUSTOMER_CAPTURED)
+
+
+def clear_customer_captured() -> None:
+    with _CAPTURE_LOCK:
+        CUSTOMER_CAPTURED.clear()

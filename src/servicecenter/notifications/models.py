@@ -107,3 +107,36 @@ class Delivery(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.notification_id} ({self.status})"
+
+
+class CustomerMessage(TimeStampedModel):
+    """A text message to a customer (not a user): a complaint's status change (CMP-11), a survey link (CB-14).
+
+    Sent after commit over settings.CUSTOMER_MESSAGE_CHANNEL ("sms": the SMS gateway; "capture": tests), with the
+    same retry rules as deliveries; a message that cannot go out is `dead` with the reason, shown where it was sent
+    from — never lost silently. `dedupe_key` makes a repeated send of the same message a no-op."""
+
+    organization = models.ForeignKey("org.Organization", on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(_("手机号"), max_length=20)
+    text = models.TextField(_("内容"), max_length=500)
+    purpose = models.CharField(_("用途"), max_length=60)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True)
+    dedupe_key = models.CharField(max_length=150, null=True, blank=True, unique=True)
+    status = models.CharField(_("状态"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("客户短信")
+        verbose_name_plural = _("客户短信")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="custmsg_retry_idx"),
+            models.Index(fields=["target_type", "target_id"], name="custmsg_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.purpose} ({self.status})"

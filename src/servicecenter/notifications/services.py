@@ -20,9 +20,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .channels import ChannelError, ChannelUnavailable, get_channel
+from .channels import ChannelError, ChannelUnavailable, absolute_link, get_channel, send_customer_text
 from .choices import ChannelCode, DeliveryStatus
-from .models import Delivery, Notification
+from .models import CustomerMessage, Delivery, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -422,4 +422,102 @@ def deliveries_retry_due(*, now: datetime) -> int:
     )
     for delivery_id in due:
         _schedule_delivery(delivery_id)
+    return len(due)
+
+
+# --- messages to customers (CMP-11 complaint status, CB-14 survey links) -------------------------------------------
+
+
+def _schedule_customer_message(message_id: int) -> None:
+    from .tasks import customer_message_task
+
+    try:
+        customer_message_task.delay(message_id)
+    except Exception:  # noqa: BLE001 - committed and pending; the retry sweep re-enqueues it
+        logger.exception("notifications: could not enqueue customer message %s", message_id)
+
+
+def message_customer(
+    *,
+    organization: Any,
+    phone: str,
+    text: str,
+    purpose: str,
+    link: str = "",
+    target: models.Model | None = None,
+    dedupe_key: str = "",
+) -> CustomerMessage | None:
+    """Queue a text to a customer's phone; it is sent after the caller's transaction commits.
+
+    `link` (site-relative) is appended as an absolute URL (settings.SITE_URL). The same `dedupe_key` twice sends
+    once (returns None the second time). No phone → None (nothing to send; the caller shows why)."""
+    phone = (phone or "").strip()
+    if not phone:
+        return None
+    body = text.strip()
+    if link:
+        body = f"{body} {absolute_link(link)}"
+    if dedupe_key and CustomerMessage.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            message = CustomerMessage.objects.create(
+                organization=organization,
+                phone=phone,
+                text=body[:500],
+                purpose=purpose[:60],
+                target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+                target_id=str(target.pk) if target is not None else "",
+                dedupe_key=dedupe_key or None,
+                next_attempt_at=timezone.now() + SWEEP_GRACE,
+            )
+    except IntegrityError:  # a concurrent send of the same dedupe_key won
+        return None
+    transaction.on_commit(functools.partial(_schedule_customer_message, message.pk))
+    return message
+
+
+@transaction.atomic
+def customer_message_attempt(*, message_id: int, now: datetime) -> str:
+    """Send one customer message once ("sent", "retry", "dead" or "skipped"); the same retry rules as deliveries."""
+    message = CustomerMessage.objects.select_for_update().get(pk=message_id)
+    if message.status in (DeliveryStatus.SENT, DeliveryStatus.DEAD):
+        return "skipped"
+    if (
+        message.status == DeliveryStatus.FAILED
+        and message.next_attempt_at is not None
+        and message.next_attempt_at > now + DUE_TOLERANCE
+    ):
+        return "skipped"
+    message.attempts += 1
+    fields = ["status", "attempts", "last_error", "next_attempt_at", "sent_at", "updated_at"]
+    try:
+        send_customer_text(phone=message.phone, text=message.text)
+    except ChannelUnavailable as exc:
+        message.status, message.last_error, message.next_attempt_at = DeliveryStatus.DEAD, str(exc)[:2000], None
+        message.save(update_fields=fields)
+        logger.error("notifications: customer message %s is dead: %s", message.pk, exc)
+        return "dead"
+    except Exception as exc:  # noqa: BLE001 - a transient failure or an adapter bug: retry, never lose it
+        dead = message.attempts >= MAX_ATTEMPTS
+        message.status = DeliveryStatus.DEAD if dead else DeliveryStatus.FAILED
+        message.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        message.next_attempt_at = None if dead else now + retry_delay(message.attempts)
+        message.save(update_fields=fields)
+        logger.warning("notifications: customer message %s failed (attempt %s): %s", message.pk, message.attempts, exc)
+        return "dead" if dead else "retry"
+    message.status, message.sent_at, message.last_error, message.next_attempt_at = DeliveryStatus.SENT, now, "", None
+    message.save(update_fields=fields)
+    return "sent"
+
+
+def customer_messages_retry_due(*, now: datetime) -> int:
+    """Re-enqueue pending or failed customer messages that are due (lost task, broker down, failed attempt)."""
+    due = list(
+        CustomerMessage.objects.filter(
+            status__in=(DeliveryStatus.PENDING, DeliveryStatus.FAILED), next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:RETRY_SWEEP_BATCH]
+    )
+    for message_id in due:
+        _schedule_customer_message(message_id)
     return len(due)

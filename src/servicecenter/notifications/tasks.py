@@ -36,6 +36,15 @@ def deliver_task(self, delivery_id: int) -> str:
 @shared_task
 def notifications_retry_pending_task() -> int:
     """Every 5 minutes (celery.py beat_schedule): re-enqueue deliveries that are due and not yet sent."""
-    from .services import deliveries_retry_due
+    from .services import customer_messages_retry_due, deliveries_retry_due
 
-    return deliveries_retry_due(now=timezone.now())
+    now = timezone.now()
+    return deliveries_retry_due(now=now) + customer_messages_retry_due(now=now)
+
+
+@shared_task
+def customer_message_task(message_id: int) -> str:
+    """Send one customer message (CustomerMessage); failures are retried by the 5-minute sweep."""
+    from .services import customer_message_attempt
+
+    return customer_message_attempt(message_id=message_id, now=timezone.now())

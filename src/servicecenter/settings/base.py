@@ -11,6 +11,7 @@
 | SC_VAR_DIR      | where the SQLite file, uploads and logs live         | ./var                          |
 | SITE_URL        | absolute base URL for links in SMS/IM notifications   | unset (relative links)         |
 | NOTIFICATION_*  | channels and their webhooks/gateways (docs/notifications.md) | inapp only              |
+| CUSTOMER_MESSAGE_CHANNEL | texts to customers (complaint status, survey links): sms / capture | sms (the gateway above) |
 """
 
 from __future__ import annotations
@@ -228,6 +229,8 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Notification channels (servicecenter.notifications.channels). In-app is always on.
 NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "inapp")
+# Texts to customers (complaint status CMP-11, survey links CB-14): "sms" = the SMS gateway below; "capture" = tests.
+CUSTOMER_MESSAGE_CHANNEL = os.environ.get("CUSTOMER_MESSAGE_CHANNEL", "sms")
 NOTIFICATION_SMS_GATEWAY_URL = os.environ.get("NOTIFICATION_SMS_GATEWAY_URL", "")
 NOTIFICATION_WECOM_WEBHOOK_URL = os.environ.get("NOTIFICATION_WECOM_WEBHOOK_URL", "")
 NOTIFICATION_DINGTALK_WEBHOOK_URL = os.environ.get("NOTIFICATION_DINGTALK_WEBHOOK_URL", "")

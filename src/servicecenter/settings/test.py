@@ -9,6 +9,7 @@ from .base import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NOTIFICATION_CHANNELS = ["inapp", "capture"]
+CUSTOMER_MESSAGE_CHANNEL = "capture"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_URL = "memory://"

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Count, Max, Q, QuerySet, Value
@@ -365,6 +365,44 @@ def add_working_minutes_many(
             citations[last] = center.span_citation(first, last)
         answers.append(CalendarAnswer(due, citations[last]))
     return answers
+
+
+def end_of_working_days(*, organization: Organization, start: datetime, days: int) -> CalendarAnswer[datetime]:
+    """The close of the `days`-th working day of `organization` after the date of `start` (a deadline given in
+    working days: "回访 next working day", G-01 "acknowledge within 1 working day", a 15-working-day rectification).
+
+    A working day is a date on which the center opens (its business hours, seasons, holidays and local
+    overrides); `days = 0` is the close of the start's own day if it is one, else of the next. The answer is
+    aware, in the organization's time zone, with the calendar citation. Looks at most two years ahead.
+
+    Raises:
+        ValueError: naive `start` or negative `days`.
+        engine.NoWorkingTimeError: no working day within two years.
+    """
+    from .engine import NoWorkingTimeError
+
+    if start.tzinfo is None or days < 0:
+        raise ValueError("end_of_working_days needs an aware start and days >= 0")
+    center = center_calendar_for(organization=organization, at=start)
+    calendar = center.calendar
+    first = _local_date(calendar, start)
+    day, counted = first, 0
+    for _step in range(731):
+        periods = calendar.day_periods(day)
+        if periods:
+            if day > first:
+                counted += 1
+            if (day == first and days == 0) or (day > first and counted >= max(days, 1)):
+                closing = (
+                    max(p.end for p in periods if p.end != time(0)) if all(p.end != time(0) for p in periods) else None
+                )
+                if closing is None:  # open until midnight
+                    due = datetime.combine(day + timedelta(days=1), time(0), tzinfo=calendar.tz)
+                else:
+                    due = datetime.combine(day, closing, tzinfo=calendar.tz)
+                return CalendarAnswer(due, center.span_citation(first, day))
+        day += timedelta(days=1)
+    raise NoWorkingTimeError(f"{organization}: no working day within two years of {first}")
 
 
 def working_minutes_between(*, organization: Organization, start: datetime, end: datetime) -> CalendarAnswer[float]:

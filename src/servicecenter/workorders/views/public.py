@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servicecenter.core.errors import DomainError
+from servicecenter.core.ratelimit import over_limit
 
 from .. import selectors, services
 from ..choices import Channel, OrderKind, OrderStatus, ServiceType
@@ -44,23 +44,10 @@ PUBLIC_STATE = {
 }
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 def _over_limit(request: HttpRequest, bucket: str, limit: tuple[int, int]) -> bool:
-    """Count one attempt of this IP in `bucket`; True once more than `limit[0]` fall in the `limit[1]`-second window
-    (a fixed window starting at the first attempt)."""
-    count, seconds = limit
-    key = f"wo-public:{bucket}:{_client_ip(request)}"
-    if cache.add(key, 1, timeout=seconds):
-        return False
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        used = 1
-    return used > count
+    """Count one attempt of this IP in `bucket`; True once past the limit (core.ratelimit, shared with the complaint
+    pages)."""
+    return over_limit(request, f"wo-public:{bucket}", limit)
 
 
 def _too_many(request: HttpRequest, template: str, context: dict[str, Any], limit: tuple[int, int]) -> HttpResponse:
