@@ -52,4 +52,20 @@ app.conf.beat_schedule = {
         "task": "servicecenter.attendance.tasks.attendance_coverage_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Every 5 minutes: G-01 — complaint deadlines breached are flagged and reported to the manager once each;
+    # resolutions the complainant left unanswered past the wait count as confirmed.
+    "complaints-sweep": {
+        "task": "servicecenter.complaints.tasks.complaint_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every 15 minutes: 好差评 — rectifications of bad ratings past their deadline are flagged overdue, owner told once.
+    "callbacks-rectification-sweep": {
+        "task": "servicecenter.callbacks.tasks.rectification_sweep_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # 01:10 every night: CB-12 — a monthly survey campaign gets its run for the month that has just ended (idempotent).
+    "callbacks-campaign-monthly": {
+        "task": "servicecenter.callbacks.tasks.campaign_monthly_task",
+        "schedule": crontab(hour=1, minute=10),
+    },
 }

@@ -17,6 +17,8 @@ api_v1 = [
     path("leave/", include("servicecenter.leave.api.urls")),
     path("rosters/", include("servicecenter.rosters.api.urls")),
     path("attendance/", include("servicecenter.attendance.api.urls")),
+    path("callbacks/", include("servicecenter.callbacks.api.urls")),
+    path("complaints/", include("servicecenter.complaints.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +39,8 @@ urlpatterns = [
     path("leave/", include("servicecenter.leave.urls")),
     path("rosters/", include("servicecenter.rosters.urls")),
     path("attendance/", include("servicecenter.attendance.urls")),
+    path("callbacks/", include("servicecenter.callbacks.urls")),
+    path("complaints/", include("servicecenter.complaints.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Server-rendered from the schema: Swagger UI / ReDoc would load their JavaScript from a CDN.

@@ -64,5 +64,58 @@ def api_world(tree, wsgi_in_test_transaction):
         effective_date=dt.date(2025, 1, 1),
         clauses=[{"number": "1", "text": "工单半小时响应。"}],
     )
+    issue4_records(w)
     w.tokens = {name: Token.objects.create(user=getattr(w, name).user).key for name in ACTORS}
     return w
+
+
+def issue4_records(w: SimpleNamespace) -> None:
+    """Center A's callbacks and complaints for the API fuzzer to aim at: a complaint, a care callback waiting, a
+    follow-up (from a callback answered «not solved»), an open opinion and a new work order (not yet ratable)."""
+    from django.utils import timezone
+
+    from servicecenter.callbacks import services as callback_services
+    from servicecenter.callbacks.models import FollowUp
+    from servicecenter.complaints import services as complaint_services
+    from servicecenter.customers.models import Customer
+    from servicecenter.workorders import services as order_services
+
+    center, clerk, manager = w.tree["a"], w.clerk.user, w.manager.user
+    w.complaint = complaint_services.complaint_create(
+        actor=clerk,
+        organization=center,
+        channel="phone",
+        complainant_name="接口投诉人",
+        phone="13600136000",
+        summary="接口测试投诉",
+        details="接口测试投诉内容",
+    )
+    customer = Customer.objects.create(organization=center, name="接口回访客户", phone="13700137000")
+
+    def care(reason: str):
+        return callback_services.task_create_care(
+            actor=manager,
+            organization=center,
+            customer_id=customer.pk,
+            due_at=timezone.now() + dt.timedelta(days=1),
+            reason=reason,
+        )
+
+    w.callback = care("接口测试关怀回访")
+    answered = care("接口测试已回访")
+    callback_services.task_answer(
+        actor=clerk, task_id=answered.pk, answers={"a": "no", "b": "average", "c": "no", "d": "6"}
+    )
+    w.followup = FollowUp.objects.get(task=answered)
+    w.opinion = callback_services.opinion_record(actor=clerk, organization=center, kind="suggestion", text="接口意见")
+    w.order = order_services.order_create(
+        actor=clerk,
+        organization=center,
+        kind="repair",
+        service_type="C",
+        customer_name="接口工单客户",
+        phone="13800138000",
+        address="接口路 1 号",
+        problem="接口测试",
+        channel="api",
+    )

@@ -1,5 +1,6 @@
 """WO-07 clerk KPIs on a small known data set: exact counts and percentages per clerk, serviceman, center, day and
-month; the page (SVG chart, no CDN), the .xlsx export, scoping and the query count."""
+month, the callbacks done / due of the rows' orders (WO-10, counted through the reverse relation); the page (SVG
+chart, no CDN), the .xlsx export, scoping and the query count."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from servicecenter.callbacks.models import CallbackTask
 from servicecenter.workorders import selectors, services
 from tests import factories
 
@@ -157,11 +159,86 @@ def test_kpi_page_shows_table_chart_and_callbacks_note(data_set, client_for, cle
     assert resp.status_code == 200
     html = resp.content.decode()
     assert 'id="kpi-chart"' in html and "<svg" in html and "kpi-bar" in html
-    assert "回访模块未启用" in html and "甲内勤" in html
+    assert "回访模块未启用" not in html and "甲内勤" in html
+    assert 'class="text-end kpi-callbacks"' in html  # 回访完成: done / due (WO-07 with the callbacks app installed)
     assert "cdn" not in html.lower()
     assert "乙" not in resp.context["report"].rows[0]["label"]
     by_day = client.get(reverse("workorders:kpi"), {"by": "day", "date_from": "2026-11-25", "date_to": "2026-12-01"})
     assert by_day.status_code == 200 and by_day.content.decode().count('class="kpi-bar"') == 7
+
+
+def _answer_callback(clerk, order, attitude, now):
+    from servicecenter.callbacks import services as callbacks
+
+    task = CallbackTask.objects.get(order=order, kind="after_service")
+    callbacks.task_claim(actor=clerk.user, task_id=task.pk, now=now)
+    answers = {"a": "yes", "b": attitude, "c": "no", "d": "9", "e": ""}
+    return callbacks.task_answer(actor=clerk.user, task_id=task.pk, answers=answers, now=now)
+
+
+CALLBACK_FIGURES = ("callbacks_done", "callbacks_due", "callbacks_rate", "satisfaction_rate")
+
+
+@pytest.mark.clause("WO-10")
+def test_callbacks_done_per_clerk_serviceman_center_day_and_month(data_set, clerk_a, manager_a):
+    # given: o1 and o2 were returned on 12-01 (their callbacks are due 12-02 20:00); o1's customer is called at 16:00
+    _answer_callback(clerk_a, data_set["o1"], "satisfied", MORNING + timedelta(hours=7))
+    # then at 17:00: o1's callback is done; o2's is not due yet and counts neither way
+    assert pick(table(clerk_a, "clerk"), "label", *CALLBACK_FIGURES) == [
+        {
+            "label": "甲内勤",
+            "callbacks_done": 1,
+            "callbacks_due": 1,
+            "callbacks_rate": 100.0,
+            "satisfaction_rate": 100.0,
+        },
+        {"label": "甲经理", "callbacks_done": 0, "callbacks_due": 0, "callbacks_rate": None, "satisfaction_rate": None},
+    ]
+    staff = {row["label"]: pick([row], *CALLBACK_FIGURES)[0] for row in table(clerk_a, "staff")}
+    assert staff["甲维修工"] == {
+        "callbacks_done": 1,
+        "callbacks_due": 1,
+        "callbacks_rate": 100.0,
+        "satisfaction_rate": 100.0,
+    }
+    assert staff["—"]["callbacks_due"] == 0  # o3 and o6 were never returned: no callback
+    for group in ("center", "day", "month"):
+        (row,) = table(clerk_a, group)
+        assert (row["callbacks_done"], row["callbacks_due"]) == (1, 1), group
+    # when o2's deadline has passed (12-03), it is due and not done; answered "average" later it is done
+    later = MORNING + timedelta(days=2)
+    (row,) = selectors.kpi_table(user=clerk_a.user, group="center", start=DAY_START, end=DAY_END, now=later)
+    assert (row["callbacks_done"], row["callbacks_due"], row["callbacks_rate"]) == (1, 2, 50.0)
+    _answer_callback(clerk_a, data_set["o2"], "average", later)
+    (row,) = selectors.kpi_table(user=clerk_a.user, group="center", start=DAY_START, end=DAY_END, now=later)
+    assert pick([row], *CALLBACK_FIGURES)[0] == {
+        "callbacks_done": 2,
+        "callbacks_due": 2,
+        "callbacks_rate": 100.0,
+        "satisfaction_rate": 50.0,  # one satisfied of two answers
+    }
+    total = selectors.kpi_totals(
+        selectors.kpi_table(user=clerk_a.user, group="staff", start=DAY_START, end=DAY_END, now=later)
+    )
+    assert (total["callbacks_done"], total["callbacks_due"], total["satisfaction_rate"]) == (2, 2, 50.0)
+
+
+def test_a_cancelled_callback_is_not_due(data_set, clerk_a, manager_a):
+    from servicecenter.callbacks import services as callbacks
+
+    task = CallbackTask.objects.get(order=data_set["o2"], kind="after_service")
+    callbacks.task_cancel(actor=manager_a.user, task_id=task.pk, reason="客户要求不再回访")
+    later = MORNING + timedelta(days=2)
+    (row,) = selectors.kpi_table(user=clerk_a.user, group="center", start=DAY_START, end=DAY_END, now=later)
+    assert (row["callbacks_done"], row["callbacks_due"]) == (0, 1)  # only o1's, overdue
+
+
+def test_kpi_page_shows_callbacks_done_over_due(data_set, client_for, clerk_a):
+    _answer_callback(clerk_a, data_set["o1"], "satisfied", MORNING + timedelta(hours=1))
+    resp = client_for(clerk_a).get(reverse("workorders:kpi"), {"date_from": "2026-12-01", "date_to": "2026-12-01"})
+    html = resp.content.decode()
+    assert ">1 / 1</td>" in html  # the clerk's row and the total
+    assert 'href="/callbacks/satisfaction/"' in html
 
 
 def test_kpi_export_is_an_xlsx_of_the_table(data_set, client_for, clerk_a):
@@ -172,7 +249,9 @@ def test_kpi_export_is_an_xlsx_of_the_table(data_set, client_for, clerk_a):
     sheet = load_workbook(io.BytesIO(resp.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert rows[0][:4] == ["内勤", "受理量", "派单量", "回单量"]
+    assert rows[0][7:] == ["回访完成", "应回访", "回访满意率 %"]
     assert ["甲内勤", 5, 2, 2] == rows[1][:4]
+    assert rows[1][7:] == [0, 0, None]  # no callback decided yet (due 12-02): no rate
     assert rows[-1][0] == "合计"
 
 

@@ -26,6 +26,7 @@ class NavItem:
 # Menus that gather the entries of one domain, so the bar stays one line with a dozen apps: key → (label, order).
 NAV_GROUPS: dict[str, tuple[str | Promise, int]] = {
     "workorders": (gettext_lazy("工单"), 11),
+    "care": (gettext_lazy("回访投诉"), 12),
     "people": (gettext_lazy("人员"), 25),
     "rules": (gettext_lazy("制度"), 40),
 }

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CustomerStatus, DocumentKind, SpecialGroup
+from .models import CustomerStatus, DocumentKind, FeeStatus, SpecialGroup
 
 
 class CustomerForm(forms.Form):
@@ -34,6 +34,13 @@ class CustomerEditForm(forms.Form):
     name = forms.CharField(label=_("姓名/名称"), max_length=100)
     phone = forms.CharField(label=_("电话"), max_length=20)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    fee_status = forms.ChoiceField(
+        label=_("本期费用"),
+        choices=FeeStatus.choices,
+        initial=FeeStatus.UNKNOWN,
+        required=False,  # a form without the field (an older client) leaves the status as it is
+        help_text=_("回访时客户满意且未缴费的，话术提醒缴费（CB-07）"),
+    )
     notes = forms.CharField(label=_("备注"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -41,7 +48,8 @@ class CustomerEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name != "updated_at":
-                field.widget.attrs.setdefault("class", "form-control")
+                css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+                field.widget.attrs.setdefault("class", css)
 
 
 class _Small(forms.Form):

@@ -37,6 +37,14 @@ class CustomerStatus(models.TextChoices):
     POTENTIAL = "potential", _("潜在客户")
 
 
+class FeeStatus(models.TextChoices):
+    """CB-07: the current period's fee (e.g. the heating fee), as the finance side reports it."""
+
+    UNKNOWN = "unknown", _("未知")
+    PAID = "paid", _("已缴费")
+    UNPAID = "unpaid", _("未缴费")
+
+
 class SpecialGroup(TimeStampedModel):
     """A kind of special-group member (C-21): 双无老人, 残疾人, 老年人 by default; a center may add its own."""
 
@@ -74,6 +82,9 @@ class Customer(TimeStampedModel):
         verbose_name=_("特殊群体"),
     )
     special_group_note = models.CharField(_("特殊群体登记说明"), max_length=200, blank=True)
+    fee_status = models.CharField(
+        _("本期费用"), max_length=10, choices=FeeStatus.choices, default=FeeStatus.UNKNOWN
+    )  # CB-07: the callback's fee reminder
     notes = models.TextField(_("备注"), blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
     merged_into = models.ForeignKey(

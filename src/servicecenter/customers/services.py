@@ -29,6 +29,7 @@ from .models import (
     CustomerDocument,
     CustomerStatus,
     DocumentKind,
+    FeeStatus,
     GreetingWindow,
     SpecialGroup,
     customer_phone_validator,
@@ -39,7 +40,7 @@ ADD = "customers.add_customer"
 CHANGE = "customers.change_customer"
 SET_SCRIPTS = "policy.set_parameter"
 
-EDITABLE = ("name", "phone", "address", "notes")
+EDITABLE = ("name", "phone", "address", "notes", "fee_status")
 LIMITS = {
     "name": 100,
     "phone": 20,
@@ -144,9 +145,10 @@ def customer_create(
 
 @transaction.atomic
 def customer_update(*, actor: Any, customer_id: Any, expected_updated_at: Any = None, **changes: Any) -> Customer:
-    """SVC-17: edit the profile (name, phone, address, notes). Only the given fields change; each change is recorded
-    as [old, new] in the audit log. `expected_updated_at` (what the editor loaded) turns a concurrent edit into
-    `Conflict` instead of a silent overwrite."""
+    """SVC-17: edit the profile (name, phone, address, notes; the fee status read by the callback's fee reminder,
+    CB-07). Only the given fields change; each change is recorded as [old, new] in the audit log.
+    `expected_updated_at` (what the editor loaded) turns a concurrent edit into `Conflict` instead of a silent
+    overwrite."""
     user = _user(actor)
     customer = _locked_customer(customer_id)
     _require(user, CHANGE, customer.organization, _("您没有修改客户资料的权限"))
@@ -160,6 +162,10 @@ def customer_update(*, actor: Any, customer_id: Any, expected_updated_at: Any = 
     for field, raw in changes.items():
         if field == "phone":
             customer.phone = _phone(raw)
+        elif field == "fee_status":
+            if str(raw or "") not in FeeStatus.values:
+                raise ValidationFailed(_("请选择有效的缴费状态"), fields={"fee_status": [_("请选择有效的选项")]})
+            customer.fee_status = str(raw)
         else:
             setattr(customer, field, _text(raw, field, labels[field], required=field == "name"))
     diff = audit.diff(customer, before, list(EDITABLE))

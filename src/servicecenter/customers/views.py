@@ -173,6 +173,7 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "phone": customer.phone,
         "address": customer.address,
         "notes": customer.notes,
+        "fee_status": customer.fee_status,
         "updated_at": customer.updated_at.isoformat(),
     }
     form = CustomerEditForm(request.POST or None, initial=initial)
@@ -181,6 +182,7 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
+            fee = {"fee_status": data["fee_status"]} if data.get("fee_status") else {}
             try:
                 services.customer_update(
                     actor=request.user,
@@ -190,6 +192,7 @@ def customer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                     phone=data["phone"],
                     address=data["address"],
                     notes=data["notes"],
+                    **fee,
                 )
             except NotAllowed:
                 raise PermissionDenied from None

@@ -91,6 +91,8 @@ APP_DEMOS: tuple[tuple[str, str], ...] = (
     ("排班示例 Sample rosters", "servicecenter.rosters.demo"),
     ("考勤示例 Sample attendance", "servicecenter.attendance.demo"),
     ("工单示例 Sample work orders", "servicecenter.workorders.demo"),
+    ("投诉示例 Sample complaints", "servicecenter.complaints.demo"),
+    ("回访示例 Sample callbacks", "servicecenter.callbacks.demo"),
 )
 
 

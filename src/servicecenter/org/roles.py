@@ -23,6 +23,7 @@ BASE = (
     "rosters.request_swap",
     "attendance.punch",
     "leave.add_leaverequest",
+    "complaints.view_guidancearticle",  # CMP-05: the communication guidance is for everyone who meets customers
 )
 MANAGE_PEOPLE = (
     "org.add_staff",
@@ -47,10 +48,30 @@ ORDER_OVERSIGHT = ("workorders.countersign_workorder", "workorders.view_kpi")
 MANAGE_ROSTER = ("rosters.manage_roster",)
 SEE_PEOPLE = ("attendance.view_results", "leave.view_leaverequest")
 MANAGE_PEOPLE_TIME = ("attendance.manage_attendance", "leave.manage_leave")
+# Callbacks, satisfaction and complaints (issue 4: WO-10, CB-*, CMP-*).
+CALLBACKS = ("callbacks.view_callbacktask", "callbacks.make_callback")
+COMPLAINT_INTAKE = ("complaints.view_complaint", "complaints.add_complaint")
+CARE_OVERSIGHT = (
+    "callbacks.manage_callbacks",
+    "callbacks.view_satisfaction",
+    "complaints.handle_complaint",
+    "complaints.view_complaint_register",
+    "complaints.manage_guidance",
+)
 # A center manager (and the ops-center GM above him) holds every operational permission of the roles he grants:
 # ORG-04 forbids granting more than one holds, and WO-04 lets the manager (re)assign any order.
 OPERATIONS = (
-    TAKE_CALLS + DISPATCH + FIELD_WORK + REGISTER + ORDER_OVERSIGHT + MANAGE_ROSTER + SEE_PEOPLE + MANAGE_PEOPLE_TIME
+    TAKE_CALLS
+    + DISPATCH
+    + FIELD_WORK
+    + REGISTER
+    + ORDER_OVERSIGHT
+    + MANAGE_ROSTER
+    + SEE_PEOPLE
+    + MANAGE_PEOPLE_TIME
+    + CALLBACKS
+    + COMPLAINT_INTAKE
+    + CARE_OVERSIGHT
 )
 
 
@@ -95,7 +116,14 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "order_clerk",
         "接单内勤",
         "受理来电、派单、回访、每日积分核对。",
-        BASE + SUBMIT + TAKE_CALLS + DISPATCH + REGISTER + ("workorders.view_kpi",),
+        BASE
+        + SUBMIT
+        + TAKE_CALLS
+        + DISPATCH
+        + REGISTER
+        + CALLBACKS
+        + COMPLAINT_INTAKE
+        + ("workorders.view_kpi", "callbacks.view_satisfaction"),
         30,
     ),
     RoleSpec(
@@ -116,7 +144,17 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "supervisor",
         "主管",
         "呼叫中心主管：审批排班调整（ORG-07）。",
-        BASE + SUBMIT + SEE_AUDIT + TAKE_CALLS + DISPATCH + REGISTER + MANAGE_ROSTER + SEE_PEOPLE,
+        BASE
+        + SUBMIT
+        + SEE_AUDIT
+        + TAKE_CALLS
+        + DISPATCH
+        + REGISTER
+        + MANAGE_ROSTER
+        + SEE_PEOPLE
+        + CALLBACKS
+        + COMPLAINT_INTAKE
+        + CARE_OVERSIGHT,
         41,
         center_types=CALL,
     ),
@@ -144,7 +182,9 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         42,
         center_types=HALL,
     ),
-    RoleSpec("window_staff", "窗口工作人员", "政务服务窗口受理。", BASE + SUBMIT, 43, center_types=HALL),
+    RoleSpec(
+        "window_staff", "窗口工作人员", "政务服务窗口受理。", BASE + SUBMIT + COMPLAINT_INTAKE, 43, center_types=HALL
+    ),
 )
 ROLE_CODES = frozenset(spec.code for spec in BUILTIN_ROLES)
 

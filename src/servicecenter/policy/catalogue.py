@@ -519,6 +519,124 @@ declare(
     source="G-03",
 )
 
+declare(
+    "callbacks.due_working_days",
+    type="int",
+    default=1,
+    label="回单后回访期限",
+    unit="个工作日",
+    requirements=("WO-10",),
+    source="D02（只规定回单后回访，期限不在原文）",
+    description="回单后第几个工作日结束前完成回访；1 = 下一个工作日。",
+)
+declare(
+    "callbacks.max_attempts",
+    type="int",
+    default=3,
+    label="无法联系时最多拨打次数",
+    unit="次",
+    requirements=("WO-10",),
+    source="不在原文",
+    description="达到次数仍无人接听，回访以“无法联系”结束。",
+)
+declare(
+    "callbacks.retry_interval_minutes",
+    type="int",
+    default=120,
+    label="再次拨打间隔",
+    unit="分钟",
+    requirements=("WO-10",),
+    source="不在原文",
+    description="无人接听后，间隔多久再次进入回访队列（按营业时间计）。",
+)
+declare(
+    "callbacks.claim_minutes",
+    type="int",
+    default=15,
+    label="回访占用时长",
+    unit="分钟",
+    requirements=("WO-10",),
+    source="不在原文",
+    description="内勤打开回访后占用该任务的时长，期间其他人不能同时回访。",
+)
+declare(
+    "callbacks.survey_on_return",
+    type="bool",
+    default=True,
+    label="回单后发送意见调查",
+    requirements=("CB-14",),
+    source="D10",
+    description="每条服务登记（回单）向客户发送一份意见调查（短信链接）。",
+)
+declare(
+    "callbacks.survey_link_valid_days",
+    type="int",
+    default=7,
+    label="调查链接有效期",
+    unit="天",
+    requirements=("CB-14",),
+    source="不在原文",
+)
+declare(
+    "callbacks.bad_rating_max_level",
+    type="int",
+    default=2,
+    label="差评界限",
+    requirements=("CB-18",),
+    source="好差评制度（不满意、非常不满意为差评）",
+    description="评价等级不高于此值（1 非常不满意 … 5 非常满意）为差评：开整改任务并必须回访。",
+)
+declare(
+    "callbacks.rectification_working_days",
+    type="int",
+    default=15,
+    label="差评整改期限",
+    unit="个工作日",
+    requirements=("CB-18",),
+    source="好差评制度（差评 15 个工作日内整改反馈）",
+)
+
+# --- complaints (§3.7 CMP, G-01) --------------------------------------------------------------------------------
+declare(
+    "complaints.acknowledge_working_days",
+    type="json",
+    default={"normal": 1, "serious": 1, "critical": 1},
+    label="投诉确认受理期限（按严重程度）",
+    unit="个工作日",
+    requirements=("G-01",),
+    source="G-01",
+    description="受理后多少个工作日内确认并指定处理人；超时升级给中心经理。",
+)
+declare(
+    "complaints.resolve_working_days",
+    type="json",
+    default={"normal": 3, "serious": 2, "critical": 1},
+    label="投诉处理期限（按严重程度）",
+    unit="个工作日",
+    requirements=("G-01",),
+    source="G-01（3 个工作日；较重、严重的缩短不在原文）",
+)
+declare(
+    "complaints.reopen_limit",
+    type="int",
+    default=1,
+    label="投诉人不满意可重新打开次数",
+    unit="次",
+    requirements=("G-01",),
+    source="G-01",
+    description="超过次数后再次不满意即升级给上级营维中心。",
+)
+declare(
+    "complaints.confirm_wait_working_days",
+    type="int",
+    default=3,
+    label="等待投诉人确认",
+    unit="个工作日",
+    requirements=("G-01",),
+    source="不在原文",
+    description="答复后投诉人在此期限内未反馈，视为确认（记为“未回复”）。",
+)
+
 # --- approvals engine (DESIGN.md §2.5; not in seed) --------------------------------------------------------
 declare(
     "approvals.reminder_hours",

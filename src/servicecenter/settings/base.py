@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "servicecenter.rosters",
     "servicecenter.attendance",
     "servicecenter.workorders",
+    "servicecenter.complaints",
+    "servicecenter.callbacks",
     "servicecenter.demo",  # management commands only (no models): load_demo, run_periodic_jobs
 ]
 

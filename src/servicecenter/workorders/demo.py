@@ -123,7 +123,7 @@ def signature_png() -> bytes:
     return buffer.getvalue()
 
 
-def _people(station: Any, people: list[Any]) -> tuple[Any, Any, list[Any]] | None:
+def station_people(station: Any, people: list[Any]) -> tuple[Any, Any, list[Any]] | None:
     """The station's clerk (takes and dispatches), manager (countersigns) and servicemen."""
     managers = set(
         RoleAssignment.objects.filter(role__code="center_manager", is_active=True).values_list("user_id", flat=True)
@@ -214,7 +214,7 @@ def load_demo(*, centers: Mapping[str, Any] | Iterable[Any], people: Mapping[str
     station = next((c for c in as_list(centers) if c.center_type == "service_station"), None)
     if station is None:
         return 0
-    found = _people(station, as_list(people))
+    found = station_people(station, as_list(people))
     if found is None:
         return 0
     clerk, manager, workers = found

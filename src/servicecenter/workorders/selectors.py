@@ -757,11 +757,51 @@ def _percent(met: int, decided: int) -> float | None:
     return round(100.0 * met / decided, 1) if decided else None
 
 
+# The callbacks of a returned order (WO-10: one per order, a courtesy one when sampled, CB-09). A bad rating's
+# callback and care contacts are other work and are left out.
+KPI_CALLBACK_KINDS = ("after_service", "courtesy")
+KPI_CALLBACK_FIELDS = ("callbacks_due", "callbacks_done", "callbacks_answered", "callbacks_satisfied")
+
+
+def callbacks_installed() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("servicecenter.callbacks")
+
+
+def callback_aggregates(*, now: Any) -> dict[str, Any]:
+    """WO-07 回访完成, over the orders of a KPI row, through the reverse relation `callback_tasks` (workorders lies
+    below callbacks and never imports it; the relation exists once the callbacks app is installed).
+
+    - callbacks_due: the order's callback is decided — done, ended unreachable, or its deadline (`due_at`) passed.
+      A callback still pending before its deadline is not counted either way; cancelled ones never.
+    - callbacks_done: the customer was reached and answered (status done).
+    - callbacks_answered / callbacks_satisfied: done callbacks with an attitude answer (CB-03) / answered "satisfied";
+      the satisfaction rate is satisfied ÷ answered.
+    Run as a query of its own (a second GROUP BY): joining tasks into the order counts would count an order once
+    per task."""
+    from django.db.models import Count, Q
+
+    task = Q(callback_tasks__kind__in=KPI_CALLBACK_KINDS) & ~Q(callback_tasks__status="cancelled")
+    done = task & Q(callback_tasks__status="done")
+    decided = task & (Q(callback_tasks__status__in=("done", "unreachable")) | Q(callback_tasks__due_at__lte=now))
+    return {
+        "callbacks_due": Count("callback_tasks", filter=decided),
+        "callbacks_done": Count("callback_tasks", filter=done),
+        "callbacks_answered": Count("callback_tasks", filter=done & ~Q(callback_tasks__attitude="")),
+        "callbacks_satisfied": Count("callback_tasks", filter=done & Q(callback_tasks__attitude="satisfied")),
+    }
+
+
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
     avg = row.pop("response_avg", None)
     row["response_avg_minutes"] = round(avg.total_seconds() / 60, 1) if avg is not None else None
     row["response_rate"] = _percent(row["response_met"], row["response_decided"])
     row["resolve_rate"] = _percent(row["resolve_met"], row["resolve_decided"])
+    for name in KPI_CALLBACK_FIELDS:
+        row.setdefault(name, 0)
+    row["callbacks_rate"] = _percent(row["callbacks_done"], row["callbacks_due"])
+    row["satisfaction_rate"] = _percent(row["callbacks_satisfied"], row["callbacks_answered"])
     return row
 
 
@@ -771,8 +811,10 @@ def kpi_table(*, user: Any, group: str, start: Any, end: Any, center: Any = None
     Per clerk the orders are counted twice: those the clerk registered (received, with their SLA figures) and
     those the clerk dispatched (dispatched) — two GROUP BY queries merged by person. Per serviceman: the orders
     assigned to him now (the last assignee answers for them). Day and month are in the server's time zone.
-    Each row: key, label, received, dispatched, handled, response_met/decided/rate, resolve_met/decided/rate,
-    response_avg_minutes. Rows sorted by label (days and months in time order)."""
+    The callbacks of the row's orders (`callback_aggregates`) come from one more GROUP BY when the callbacks app is
+    installed. Each row: key, label, received, dispatched, handled, response_met/decided/rate,
+    resolve_met/decided/rate, response_avg_minutes, callbacks_due/done/answered/satisfied, callbacks_rate,
+    satisfaction_rate. Rows sorted by label (days and months in time order)."""
     from django.db.models import Count, F, Q
     from django.db.models.functions import TruncDate, TruncMonth
     from django.utils import timezone
@@ -809,6 +851,11 @@ def kpi_table(*, user: Any, group: str, start: Any, end: Any, center: Any = None
             if key not in rows:
                 rows[key] = {"k": key, **{name: 0 for name in aggregates}, "response_avg": None}
             rows[key]["dispatched"] = item["n"]
+    if callbacks_installed():
+        for item in qs.values("k").annotate(**callback_aggregates(now=now)).order_by():
+            key = item.pop("k")
+            if key in rows:  # every order's row exists already (same orders, same key)
+                rows[key].update(item)
     labels: dict[Any, str] = {}
     if group == "clerk":
         labels = dict(Staff.objects.filter(user_id__in=[k for k in rows if k]).values_list("user_id", "name"))
@@ -837,8 +884,10 @@ def kpi_totals(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The total line of a KPI table (sums of the counts, rates over the sums; the average is weighted)."""
     total: dict[str, Any] = {"key": None, "label": "合计"}
     counts = ("received", "dispatched", "handled", "responded", "response_met", "response_decided", "resolve_met")
-    for name in (*counts, "resolve_decided"):
+    for name in (*counts, "resolve_decided", *KPI_CALLBACK_FIELDS):
         total[name] = sum(int(r.get(name) or 0) for r in rows)
+    total["callbacks_rate"] = _percent(total["callbacks_done"], total["callbacks_due"])
+    total["satisfaction_rate"] = _percent(total["callbacks_satisfied"], total["callbacks_answered"])
     responded = [(r["response_avg_minutes"], r["responded"]) for r in rows if r.get("response_avg_minutes") is not None]
     total["response_rate"] = _percent(total["response_met"], total["response_decided"])
     total["resolve_rate"] = _percent(total["resolve_met"], total["resolve_decided"])

@@ -61,7 +61,7 @@ IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 PAUSE_FIELDS = ("paused_at", "pause_reason", "paused_minutes", "resolve_due_at", "resolve_warn_at")
 
 # Hooks of later apps (callbacks, points): called inside the transaction that returned an order (WO-10).
-ON_RETURNED: list[Callable[[WorkOrder], None]] = []
+ON_RETURNED: list[Callable[[WorkOrder], object]] = []
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------

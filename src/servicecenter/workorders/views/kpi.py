@@ -2,7 +2,8 @@
 with the resolution compliance line; no JavaScript library, no CDN) and the .xlsx export of the table.
 
 Numbers come from `selectors.kpi_table` (GROUP BY in the database); the compliance definition is documented there
-and in docs/workorders/kpi.md. Callbacks (回访) are not counted until the callbacks app exists: the page says so.
+and in docs/workorders/kpi.md. Callbacks (回访, `selectors.callback_aggregates`) are counted through the ORM's reverse
+relation (workorders never imports callbacks); without the callbacks app the columns show "—" and the page says so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from servicecenter.core.access import has_permission_anywhere
+from servicecenter.core.charts import bar_line_chart
 
 from .. import selectors
 
@@ -46,11 +47,17 @@ COLUMNS = (
     ("resolve_rate", gettext_lazy("处理达标率 %")),
     ("response_avg_minutes", gettext_lazy("平均响应（分钟）")),
 )
+# WO-07 回访完成 (selectors.callback_aggregates): only the export lists them as columns of their own.
+CALLBACK_COLUMNS = (
+    ("callbacks_done", gettext_lazy("回访完成")),
+    ("callbacks_due", gettext_lazy("应回访")),
+    ("satisfaction_rate", gettext_lazy("回访满意率 %")),
+)
 
 
 def callbacks_enabled() -> bool:
     """Callbacks done (回访) are counted once a callbacks app is installed; until then the page says so."""
-    return apps.is_installed("servicecenter.callbacks")
+    return selectors.callbacks_installed()
 
 
 class KpiFilterForm(forms.Form):
@@ -120,9 +127,7 @@ def _report(request: HttpRequest) -> Report | KpiFilterForm:
     return Report(form, group, center, data["date_from"], data["date_to"], rows, selectors.kpi_totals(rows), daily)
 
 
-# --- the chart: bars of orders per day, the resolution compliance line (server-side SVG) ---------------------------
-
-W, H, LEFT, RIGHT, TOP, BOTTOM = 760, 260, 44, 44, 16, 34
+# --- the chart: bars of orders per day, the resolution compliance line (server-side SVG, core.charts) -----------------
 
 
 def chart(daily: list[dict[str, Any]], start: date, end: date) -> dict[str, Any]:
@@ -130,49 +135,8 @@ def chart(daily: list[dict[str, Any]], start: date, end: date) -> dict[str, Any]
     compliance polyline over the days that have a rate, y ticks for both axes and a few date labels."""
     by_day = {row["label"]: row for row in daily}
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
-    top = max([int(by_day.get(d.isoformat(), {}).get("received") or 0) for d in days] + [1])
-    step = max(1, -(-top // 4))  # 4 ticks
-    top = step * 4
-    slot = plot_w / max(len(days), 1)
-    bars, points, labels = [], [], []
-    every = max(1, len(days) // 8)
-    for i, day in enumerate(days):
-        row = by_day.get(day.isoformat(), {})
-        n = int(row.get("received") or 0)
-        h = plot_h * n / top
-        x = LEFT + i * slot
-        bars.append(
-            {
-                "x": round(x + slot * 0.15, 1),
-                "y": round(TOP + plot_h - h, 1),
-                "w": round(slot * 0.7, 1),
-                "h": round(h, 1),
-                "n": n,
-                "day": day,
-                "rate": row.get("resolve_rate"),
-            }
-        )
-        rate = row.get("resolve_rate")
-        if rate is not None:
-            points.append(f"{x + slot / 2:.1f},{TOP + plot_h * (1 - rate / 100):.1f}")
-        if i % every == 0:
-            labels.append({"x": round(x + slot / 2, 1), "text": f"{day:%m-%d}"})
-    return {
-        "width": W,
-        "height": H,
-        "left": LEFT,
-        "right": W - RIGHT,
-        "top": TOP,
-        "bottom": TOP + plot_h,
-        "label_y": H - 12,
-        "bars": bars,
-        "points": " ".join(points),
-        "dots": [p.split(",") for p in points],
-        "labels": labels,
-        "count_ticks": [{"y": round(TOP + plot_h * (1 - k / 4), 1), "text": step * k} for k in range(5)],
-        "rate_ticks": [{"y": round(TOP + plot_h * (1 - k / 4), 1), "text": 25 * k} for k in range(5)],
-    }
+    items = [{**by_day.get(day.isoformat(), {}), "day": day} for day in days]
+    return bar_line_chart(items, bar="received", lines=("resolve_rate",), labels=[f"{day:%m-%d}" for day in days])
 
 
 @login_required
@@ -222,17 +186,25 @@ def kpi_export_view(request: HttpRequest) -> HttpResponse:
         [_("工单考核（WO-07）"), scope_name, f"{report.start} — {report.end}", str(GROUP_LABELS[report.group])]
     )
     sheet.append([])
-    headers = [str(GROUP_LABELS[report.group]).removeprefix("按"), *(str(label) for _, label in COLUMNS), _("回访完成")]
+    headers = [
+        str(GROUP_LABELS[report.group]).removeprefix("按"),
+        *(str(label) for _, label in COLUMNS),
+        *(str(label) for _, label in CALLBACK_COLUMNS),
+    ]
     sheet.append(headers)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    callbacks = "—" if not callbacks_enabled() else ""
+    enabled = callbacks_enabled()
     for row in [*report.rows, report.total]:
         sheet.append(
-            [str(row["label"]), *("" if row.get(key) is None else row.get(key) for key, _ in COLUMNS), callbacks]
+            [
+                str(row["label"]),
+                *("" if row.get(key) is None else row.get(key) for key, _ in COLUMNS),
+                *(("" if row.get(key) is None else row.get(key)) if enabled else "—" for key, _ in CALLBACK_COLUMNS),
+            ]
         )
     sheet.freeze_panes = "A4"
-    for letter, width in zip("ABCDEFGH", (18, 10, 10, 10, 14, 14, 16, 10), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", (18, 10, 10, 10, 14, 14, 16, 10, 10, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     notes = workbook.create_sheet(_("口径说明"))
     for line in _definitions():
@@ -258,6 +230,14 @@ def _definitions() -> list[str]:
         ),
         _("平均响应（分钟）：受理至响应的自然分钟数的平均值。"),
     ]
-    if not callbacks_enabled():
+    if callbacks_enabled():
+        lines.append(
+            _(
+                "回访完成 / 应回访：行内工单的回单回访（WO-10，含温馨回访）；"
+                "已回访、无法联系或已过回访期限的计入应回访，未到期且未回访的不计，已取消的不计。"
+                "回访满意率 = 态度“满意”÷ 回答了态度问题的回访（CB-03）。"
+            )
+        )
+    else:
         lines.append(_("回访完成：回访模块未启用，暂不统计。"))
     return lines

@@ -1,0 +1,15 @@
+"""Callbacks pages, mounted at /callbacks/ by the root urls.py (namespace "callbacks").
+
+Each part keeps its routes in its own module (urls_<part>.py); this module joins them."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+app_name = "callbacks"
+urlpatterns: list = []
+for _module in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+    if _module.name.startswith("urls_"):
+        urlpatterns += importlib.import_module(f"{__package__}.{_module.name}").urlpatterns
