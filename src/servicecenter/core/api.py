@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
-from rest_framework import exceptions, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
@@ -155,3 +162,54 @@ def document_error_responses(result, generator, request, public):
                     content["schema"] = ref  # a bare object (OpenApiTypes.OBJECT) is the error format
             operation["responses"] = dict(sorted(responses.items()))
     return result
+
+
+# --- one endpoint per service transition (work orders, complaints, …) -------------------------------------------
+
+ERROR_RESPONSE = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
+
+
+def transition_view(
+    name: str,
+    summary: str,
+    serializer: type[serializers.Serializer],
+    call: Callable[[Any, Any, dict[str, Any]], Any],
+    *,
+    lookup: Callable[[Any, int], Any],
+    answer: Callable[[Any, Any], dict[str, Any]],
+    detail: type[serializers.Serializer],
+    created: type[serializers.Serializer] | None = None,
+    doc: str = "",
+) -> type[APIView]:
+    """An APIView whose POST finds the record with `lookup(user, pk)` (scoped: 404 outside the caller's reach),
+    validates `serializer` and calls one service: `call(user, record, validated_data)`. It answers
+    `answer(request, record)` — the record as `detail` (200) — or, with `created`, the new row the service returned
+    (201: a note, an expense). Domain errors become 400/403/409 through the exception handler."""
+    response = created or detail
+    code = 201 if created else 200
+
+    class _Api(APIView):
+        @extend_schema(
+            summary=summary,
+            description=doc or None,
+            request=serializer,
+            responses={
+                code: response,
+                400: ERROR_RESPONSE,
+                403: ERROR_RESPONSE,
+                404: ERROR_RESPONSE,
+                409: ERROR_RESPONSE,
+            },
+        )
+        def post(self, request: Request, pk: int) -> Response:
+            record = lookup(request.user, pk)
+            data = serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            result = call(request.user, record, dict(data.validated_data))
+            if created is not None:
+                return Response(created(result).data, status=201)
+            return Response(answer(request, record))
+
+    _Api.__name__ = _Api.__qualname__ = name
+    _Api.__doc__ = doc or summary
+    return _Api

@@ -11,7 +11,7 @@
 | SC_VAR_DIR      | where the SQLite file, uploads and logs live         | ./var                          |
 | SITE_URL        | absolute base URL for links in SMS/IM notifications   | unset (relative links)         |
 | NOTIFICATION_*  | channels and their webhooks/gateways (docs/notifications.md) | inapp only              |
-| CUSTOMER_MESSAGE_CHANNEL | texts to customers (complaint status, survey links): sms / capture | sms (the gateway above) |
+| CUSTOMER_MESSAGE_CHANNEL | texts to customers (complaint status, survey links): sms / capture | sms |
 """
 
 from __future__ import annotations

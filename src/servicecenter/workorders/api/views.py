@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicecenter.core import idempotency
-from servicecenter.core.api import Pagination
+from servicecenter.core.api import Pagination, transition_view
 
 from .. import selectors, services
 from ..choices import Channel
@@ -165,31 +165,18 @@ def _transition(
     created: type[serializers.Serializer] | None = None,
     doc: str = "",
 ) -> type[APIView]:
-    """An APIView whose POST looks the order up in the user's scope, validates `serializer` and calls one service.
-
-    It answers the order (200), or, with `created`, the new record (201: a note, an expense)."""
-    response = created or WorkOrderDetailSerializer
-    code = 201 if created else 200
-
-    class _Api(APIView):
-        @extend_schema(
-            summary=summary,
-            description=doc or None,
-            request=serializer,
-            responses={code: response, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
-        )
-        def post(self, request: Request, pk: int) -> Response:
-            order = selectors.access_order(user=request.user, pk=pk)
-            data = serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            result = call(request.user, order, dict(data.validated_data))
-            if created is not None:
-                return Response(created(result).data, status=status.HTTP_201_CREATED)
-            return Response(_detail(request, order.pk))
-
-    _Api.__name__ = _Api.__qualname__ = name
-    _Api.__doc__ = doc or summary
-    return _Api
+    """core.api.transition_view for work orders: looked up in the caller's scope, answered in full."""
+    return transition_view(
+        name,
+        summary,
+        serializer,
+        call,
+        lookup=lambda user, pk: selectors.access_order(user=user, pk=pk),
+        answer=lambda request, record: _detail(request, record.pk),
+        detail=WorkOrderDetailSerializer,
+        created=created,
+        doc=doc,
+    )
 
 
 WorkOrderDispatchApi = _transition(
