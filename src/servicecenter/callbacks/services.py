@@ -12,14 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicecenter.approvals.selectors import role_holders_up_tree
 from servicecenter.core import audit
-from servicecenter.core.access import has_permission_in
-from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed
+from servicecenter.core.actors import bump_version as _bump
+from servicecenter.core.actors import display_name as _name
+from servicecenter.core.actors import require as _require
+from servicecenter.core.actors import user_of as _user
+from servicecenter.core.errors import Conflict, ValidationFailed
 from servicecenter.core.policy import implements
 from servicecenter.org.models import Organization
 from servicecenter.policy.values import resolve_many, value
@@ -41,28 +43,6 @@ from .models import CallbackAttempt, CallbackTask, FollowUp, Opinion, Questionna
 
 MAKE = "callbacks.make_callback"
 MANAGE = "callbacks.manage_callbacks"
-
-
-def _user(actor: Any) -> Any:
-    return getattr(actor, "user", actor) if actor is not None else None
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return _("系统")
-    staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
-    return staff.name if staff is not None else (user.get_full_name() or user.get_username())
-
-
-def _require(user: Any, permission: str, organization: Organization, message: str) -> None:
-    if user is None or not has_permission_in(user=user, permission=permission, organization=organization):
-        raise NotAllowed(message)
-
-
-def _bump(task: CallbackTask, fields: list[str]) -> None:
-    task.version = F("version") + 1
-    task.save(update_fields=[*fields, "version", "updated_at"])
-    task.refresh_from_db(fields=["version"])
 
 
 def _locked(task_id: Any) -> CallbackTask:

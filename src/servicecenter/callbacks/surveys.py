@@ -27,7 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicecenter.core import audit
-from servicecenter.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from servicecenter.core.actors import require as _require
+from servicecenter.core.actors import user_of as _user
+from servicecenter.core.errors import Conflict, DomainError, ValidationFailed
 from servicecenter.core.policy import implements
 from servicecenter.org.models import Organization
 from servicecenter.policy.values import resolve_many, value, zone_of
@@ -198,17 +200,6 @@ class SurveyAlreadyAnswered(Conflict):
 
 
 # --- small helpers ------------------------------------------------------------------------------------------
-
-
-def _user(actor: Any) -> Any:
-    return getattr(actor, "user", actor) if actor is not None else None
-
-
-def _require(user: Any, permission: str, organization: Organization, message: str) -> None:
-    from servicecenter.core.access import has_permission_in
-
-    if user is None or not has_permission_in(user=user, permission=permission, organization=organization):
-        raise NotAllowed(message)
 
 
 def _int(raw: Any, default: int) -> int:

@@ -14,13 +14,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicecenter.approvals.selectors import role_holders_up_tree
 from servicecenter.core import audit
 from servicecenter.core.access import has_permission_in
+from servicecenter.core.actors import bump_version as _bump
+from servicecenter.core.actors import display_name as _name
+from servicecenter.core.actors import require as _require
+from servicecenter.core.actors import user_of as _user
 from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed
 from servicecenter.core.policy import implements
 from servicecenter.customers.models import Customer, customer_phone_validator, phone_digits
@@ -61,17 +64,6 @@ PUBLIC_STATUS_TEXT: dict[str, str] = {
 }
 
 
-def _user(actor: Any) -> Any:
-    return getattr(actor, "user", actor) if actor is not None else None
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return _("系统")
-    staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
-    return staff.name if staff is not None else (user.get_full_name() or user.get_username())
-
-
 def _text(raw: Any, key: str, *, required: bool, label: str) -> str:
     text = str(raw or "").strip()
     if required and not text:
@@ -91,11 +83,6 @@ def _choice(raw: Any, choices: Any, key: str, label: str) -> str:
     return str(raw)
 
 
-def _require(user: Any, permission: str, organization: Organization, message: str) -> None:
-    if user is None or not has_permission_in(user=user, permission=permission, organization=organization):
-        raise NotAllowed(message)
-
-
 def _locked(complaint_id: Any) -> Complaint:
     try:
         return Complaint.objects.select_for_update(of=("self",)).select_related("organization").get(pk=complaint_id)
@@ -109,12 +96,6 @@ def _expect(complaint: Complaint, allowed: Sequence[str], action: str) -> None:
             _("投诉 %(no)s 当前为「%(status)s」，不能%(action)s")
             % {"no": complaint.number, "status": complaint.get_status_display(), "action": action}
         )
-
-
-def _bump(complaint: Complaint, fields: list[str]) -> None:
-    complaint.version = F("version") + 1
-    complaint.save(update_fields=[*fields, "version", "updated_at"])
-    complaint.refresh_from_db(fields=["version"])
 
 
 def _event(

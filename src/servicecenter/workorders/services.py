@@ -18,13 +18,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicecenter.approvals.selectors import role_holders_up_tree
 from servicecenter.core import audit
 from servicecenter.core.access import has_permission_in
+from servicecenter.core.actors import bump_version as _bump
+from servicecenter.core.actors import display_name as _name
+from servicecenter.core.actors import require as _require
+from servicecenter.core.actors import user_of as _user
 from servicecenter.core.errors import Conflict, NotAllowed, ValidationFailed, full_clean_or_raise
 from servicecenter.core.policy import implements
 from servicecenter.customers.models import Customer, customer_phone_validator, phone_digits
@@ -65,17 +69,6 @@ ON_RETURNED: list[Callable[[WorkOrder], object]] = []
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
-
-
-def _user(actor: Any) -> Any:
-    return getattr(actor, "user", actor) if actor is not None else None
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return _("系统")
-    staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
-    return staff.name if staff is not None else (user.get_full_name() or user.get_username())
 
 
 def _staff_of(user: Any) -> Staff | None:
@@ -133,11 +126,6 @@ def _locked(order_id: Any) -> WorkOrder:
     return order
 
 
-def _require(user: Any, permission: str, organization: Organization, message: str) -> None:
-    if user is None or not has_permission_in(user=user, permission=permission, organization=organization):
-        raise NotAllowed(message)
-
-
 def _require_worker_or_dispatcher(order: WorkOrder, user: Any, message: str) -> None:
     """Photos, notes, expenses and the off-site request: the order's serviceman or a dispatcher of its center."""
     staff = _staff_of(user)
@@ -158,12 +146,6 @@ def _expect(order: WorkOrder, allowed: Sequence[str], action: str) -> None:
             _("工单 %(no)s 当前为「%(status)s」，不能%(action)s")
             % {"no": order.number, "status": order.get_status_display(), "action": action}
         )
-
-
-def _bump(order: WorkOrder, fields: list[str]) -> None:
-    order.version = F("version") + 1
-    order.save(update_fields=[*fields, "version", "updated_at"])
-    order.refresh_from_db(fields=["version"])
 
 
 def _clean_text(values: dict[str, Any], key: str, *, required: bool, label: str) -> str:
