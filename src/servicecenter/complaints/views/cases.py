@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicecenter.core.access import has_permission_in
 from servicecenter.core.errors import DomainError, NotAllowed
+from servicecenter.core.forms import show_domain_error
 from servicecenter.org.selectors import mask_phone
 from servicecenter.policy.values import local_today
 
@@ -326,12 +327,7 @@ def _post(
         try:
             run(complaint, form.cleaned_data)
         except DomainError as exc:
-            placed = [f for f in exc.fields if f in form.fields]
-            for field in placed:
-                for message in exc.fields[field]:
-                    form.add_error(field, message)
-            if not placed:
-                form.add_error(None, exc.message)
+            show_domain_error(form, exc)
             status = exc.status_code
         else:
             messages.success(request, done)

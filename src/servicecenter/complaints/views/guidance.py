@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from servicecenter.core.access import has_permission_anywhere
 from servicecenter.core.errors import DomainError
+from servicecenter.core.forms import show_domain_error
 
 from .. import selectors, services
 from ..choices import Category
@@ -138,12 +139,7 @@ def _save(request: HttpRequest, form: GuidanceForm, *, article: GuidanceArticle 
     except DomainError as exc:
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from None
-        placed = [f for f in exc.fields if f in form.fields]
-        for field in placed:
-            for message in exc.fields[field]:
-                form.add_error(field, message)
-        if not placed:
-            form.add_error(None, exc.message)
+        show_domain_error(form, exc)
         return exc.status_code
     messages.success(
         request, _("已保存为第 %(v)s 版") % {"v": saved.version} if article is not None else _("已新建沟通指引")

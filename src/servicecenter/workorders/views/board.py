@@ -39,6 +39,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from servicecenter.core.access import has_permission_in
 from servicecenter.core.errors import Conflict, DomainError
+from servicecenter.core.forms import show_domain_error
 from servicecenter.core.htmx import HtmxHttpRequest
 
 from .. import selectors, services
@@ -364,10 +365,7 @@ def _action_view(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse
                 done = True
             except DomainError as exc:
                 conflict = isinstance(exc, Conflict)
-                placed = [f for f in exc.fields if f in form.fields]
-                for field in placed:
-                    for message in exc.fields[field]:
-                        form.add_error(field, message)
+                placed = show_domain_error(form, exc, on_top=False)
                 error = "" if placed else exc.message
                 status = exc.status_code
         else:

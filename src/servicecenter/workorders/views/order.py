@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from servicecenter.core.errors import DomainError
+from servicecenter.core.forms import show_domain_error
 from servicecenter.core.htmx import HtmxHttpRequest
 
 from .. import selectors, services
@@ -121,12 +122,7 @@ def _post(request: HtmxHttpRequest, pk: int, *, form_class: Any, key: str, run: 
         try:
             run(order, form.cleaned_data)
         except DomainError as exc:
-            placed = [f for f in exc.fields if f in form.fields]
-            for field in placed:
-                for message in exc.fields[field]:
-                    form.add_error(field, message)
-            if not placed:
-                form.add_error(None, exc.message)
+            show_domain_error(form, exc)
             status = exc.status_code
         else:
             messages.success(request, done)
