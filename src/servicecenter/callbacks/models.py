@@ -166,7 +166,28 @@ class CallbackTask(TimeStampedModel):
                 condition=Q(status="pending"),
             ),
             # Reports: completed tasks of a center / a technician in a period.
-            models.Index(fields=["organization", "completed_at"], name="cb_org_completed_idx"),
+            # One center's report (CB-18) reads its own month from the index alone (bench/results.d/callbacks.md:
+            # the "due by technician" query read the whole company's month without the center column first).
+            models.Index(
+                fields=["organization", "completed_at"],
+                include=[
+                    "technician",
+                    "kind",
+                    "status",
+                    "attitude",
+                    "score",
+                    "score_pct",
+                    "solved",
+                    "charged",
+                    "charge_mismatch",
+                ],
+                name="cb_org_completed_idx",
+            ),
+            models.Index(
+                fields=["organization", "due_at"],
+                include=["technician", "kind", "status"],
+                name="cb_org_due_idx",
+            ),
             models.Index(fields=["technician", "completed_at"], name="cb_tech_completed_idx"),
             models.Index(fields=["organization", "created_at"], name="cb_org_created_idx"),
             # The satisfaction report (CB-18) across many centers: a month's callbacks by when they ended / were

@@ -86,6 +86,24 @@ def keyset_page(
     return rows, None
 
 
+# The long texts a list row never shows (the order's problem, work content and citations; the task's answers):
+# loading a queue page reads the order only for its number (bench/results.d/callbacks.md).
+LIST_DEFERRED = (
+    "answers",
+    "suggestion",
+    "due_citation",
+    "order__problem",
+    "order__work_content",
+    "order__answer",
+    "order__read_back",
+    "order__sla_citation",
+    "order__payment_citation",
+    "order__priority_reason",
+    "order__cancel_reason",
+    "order__address",
+)
+
+
 def queue_tasks(*, user: Any, filters: QueueFilters, now: datetime) -> QuerySet:
     """The pending callbacks of the chosen centers, the soonest `next_attempt_at` first: tasks due now (their time
     has come: new, retries, appointments reached), then later retries and appointments. For one center this walks
@@ -99,8 +117,10 @@ def queue_tasks(*, user: Any, filters: QueueFilters, now: datetime) -> QuerySet:
         qs = qs.filter(appointment_at__isnull=False)
     if filters.mine:
         qs = qs.filter(claimed_by=user, claimed_until__gt=now)
-    return qs.select_related("organization", "order", "technician", "claimed_by__staff").order_by(
-        "next_attempt_at", "id"
+    return (
+        qs.select_related("organization", "order", "technician", "claimed_by__staff")
+        .defer(*LIST_DEFERRED)
+        .order_by("next_attempt_at", "id")
     )
 
 
@@ -163,8 +183,10 @@ def history_tasks(*, filters: HistoryFilters) -> QuerySet:
         qs = qs.filter(charge_mismatch=filters.charge_mismatch)
     if filters.score_max is not None:
         qs = qs.filter(score__lte=filters.score_max)
-    return qs.select_related("organization", "order", "technician", "completed_by__staff").order_by(
-        "-completed_at", "-id"
+    return (
+        qs.select_related("organization", "order", "technician", "completed_by__staff")
+        .defer(*LIST_DEFERRED)
+        .order_by("-completed_at", "-id")
     )
 
 
