@@ -9,14 +9,14 @@ Errors: {code, message, fields, clause}.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,7 +28,6 @@ from servicecenter.core.errors import NotAllowed
 from servicecenter.org.selectors import mask_phone
 
 from .. import selectors, services
-from ..models import Complaint
 from .serializers import (
     ComplaintAcknowledgeSerializer,
     ComplaintCreateSerializer,
@@ -170,30 +169,14 @@ class ComplaintEventListApi(APIView):
 
 # --- transitions: one endpoint per service --------------------------------------------------------------------------
 
-Call = Callable[[Any, Complaint, dict[str, Any]], Any]
 
-
-def _transition(
-    name: str,
-    summary: str,
-    serializer: type[serializers.Serializer],
-    call: Call,
-    *,
-    created: type[serializers.Serializer] | None = None,
-    doc: str = "",
-) -> type[APIView]:
-    """core.api.transition_view for complaints: looked up in the caller's scope, answered in full."""
-    return transition_view(
-        name,
-        summary,
-        serializer,
-        call,
-        lookup=lambda user, pk: selectors.access_complaint(user=user, pk=pk),
-        answer=lambda request, record: _detail(request, record.pk),
-        detail=ComplaintDetailSerializer,
-        created=created,
-        doc=doc,
-    )
+# core.api.transition_view for complaints: looked up in the caller's scope, answered in full.
+_transition = functools.partial(
+    transition_view,
+    lookup=lambda user, pk: selectors.access_complaint(user=user, pk=pk),
+    answer=lambda request, record: _detail(request, record.pk),
+    detail=ComplaintDetailSerializer,
+)
 
 
 ComplaintAcknowledgeApi = _transition(

@@ -8,12 +8,12 @@ second order. Errors: {code, message, fields, clause}.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -153,30 +153,14 @@ class WorkOrderEventListApi(APIView):
 
 # --- transitions: one endpoint per service --------------------------------------------------------------------------
 
-Call = Callable[[Any, WorkOrder, dict[str, Any]], Any]
 
-
-def _transition(
-    name: str,
-    summary: str,
-    serializer: type[serializers.Serializer],
-    call: Call,
-    *,
-    created: type[serializers.Serializer] | None = None,
-    doc: str = "",
-) -> type[APIView]:
-    """core.api.transition_view for work orders: looked up in the caller's scope, answered in full."""
-    return transition_view(
-        name,
-        summary,
-        serializer,
-        call,
-        lookup=lambda user, pk: selectors.access_order(user=user, pk=pk),
-        answer=lambda request, record: _detail(request, record.pk),
-        detail=WorkOrderDetailSerializer,
-        created=created,
-        doc=doc,
-    )
+# core.api.transition_view for work orders: looked up in the caller's scope, answered in full.
+_transition = functools.partial(
+    transition_view,
+    lookup=lambda user, pk: selectors.access_order(user=user, pk=pk),
+    answer=lambda request, record: _detail(request, record.pk),
+    detail=WorkOrderDetailSerializer,
+)
 
 
 WorkOrderDispatchApi = _transition(
