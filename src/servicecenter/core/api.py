@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -104,6 +104,35 @@ def page_not_found(request, exception):
         body = error_body(code="not_found", message=str(_MESSAGES["not_found"]))
         return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
     return defaults.page_not_found(request, exception)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-12"})
+class MonthField(serializers.DateField):
+    """A calendar month in the API: `YYYY-MM` (the first day of the month inside)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%Y-%m")
+        kwargs.setdefault("input_formats", ["%Y-%m"])
+        kwargs.setdefault("help_text", "YYYY-MM")
+        super().__init__(**kwargs)
+
+
+def bad_request(request, exception):
+    """handler400: a page's `BadRequest("…")` (e.g. a malformed ?month=) answers 400 with its message — in the API
+    error format under /api/, else on the site's page. Other suspicious requests (a bad Host header) get Django's
+    bare page: rendering the site's layout would read the very header that was refused."""
+    from django.core.exceptions import BadRequest
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.views import defaults
+
+    if not isinstance(exception, BadRequest):
+        return defaults.bad_request(request, exception)
+    message = str(exception) or gettext("请求有误")
+    if request.path_info.startswith("/api/"):
+        body = error_body(code="invalid", message=message)
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 ERROR_SCHEMA = {
