@@ -41,6 +41,11 @@ def _world():
     w.admin_a = factories.make_staff(tree["a"], "system_admin", name="甲管理员")
     w.admin_b = factories.make_staff(tree["b"], "system_admin", name="乙管理员")
     w.gm = factories.make_staff(tree["ops"], "ops_center_gm", name="总经理")
+    # Issue 6: the finance clerk (points recheck, payroll) of each center; the renewal specialist of station A
+    # (center B is a gov hall, which has no such role: C-22; cross-center cases use manager_b).
+    w.finance_a = factories.make_staff(tree["a"], "finance_clerk", name="甲税控")
+    w.finance_b = factories.make_staff(tree["b"], "finance_clerk", name="乙税控")
+    w.renewal_a = factories.make_staff(tree["a"], "renewal_specialist", name="甲续费")
     return w
 
 

@@ -68,4 +68,18 @@ app.conf.beat_schedule = {
         "task": "servicecenter.callbacks.tasks.campaign_monthly_task",
         "schedule": crontab(hour=1, minute=10),
     },
+    # PTS-04: every 10 minutes today's events become draft point entries (idempotent keys); every 15 minutes the
+    # shift-end alert for unverified drafts and, after points.daily_report_time, yesterday's summary (PTS-06).
+    "points-collect": {"task": "servicecenter.points.tasks.collect_task", "schedule": crontab(minute="*/10")},
+    "points-shift-end": {"task": "servicecenter.points.tasks.shift_end_alert_task", "schedule": crontab(minute="*/15")},
+    "points-daily-summary": {
+        "task": "servicecenter.points.tasks.daily_summary_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    # 00:40: the previous month settled once (fixed items, renewal points: PTS-10, PTS-18); 08:05: recheck reminders.
+    "points-month-end": {"task": "servicecenter.points.tasks.month_end_task", "schedule": crontab(hour=0, minute=40)},
+    "points-month-reminder": {
+        "task": "servicecenter.points.tasks.month_reminder_task",
+        "schedule": crontab(hour=8, minute=5),
+    },
 }

@@ -19,6 +19,9 @@ api_v1 = [
     path("attendance/", include("servicecenter.attendance.api.urls")),
     path("callbacks/", include("servicecenter.callbacks.api.urls")),
     path("complaints/", include("servicecenter.complaints.api.urls")),
+    path("pay/", include("servicecenter.pay.api.urls")),
+    path("renewals/", include("servicecenter.renewals.api.urls")),
+    path("points/", include("servicecenter.points.api.urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +44,11 @@ urlpatterns = [
     path("attendance/", include("servicecenter.attendance.urls")),
     path("callbacks/", include("servicecenter.callbacks.urls")),
     path("complaints/", include("servicecenter.complaints.urls")),
+    path("pay/", include("servicecenter.pay.urls")),
+    path("points/board/", include("servicecenter.points.urls_board")),
+    path("points/", include("servicecenter.points.urls")),
+    path("renewals/", include("servicecenter.renewals.urls")),
+    path("appraisal/", include("servicecenter.appraisal.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Server-rendered from the schema: Swagger UI / ReDoc would load their JavaScript from a CDN.
@@ -50,3 +58,5 @@ urlpatterns = [
 
 # A URL under /api/ that matches no route answers in the API error format (core.api.page_not_found).
 handler404 = "servicecenter.core.api.page_not_found"
+# A page's BadRequest("…") (a malformed ?month=…) answers 400 with its message (core.api.bad_request).
+handler400 = "servicecenter.core.api.bad_request"

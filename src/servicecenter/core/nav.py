@@ -28,6 +28,7 @@ NAV_GROUPS: dict[str, tuple[str | Promise, int]] = {
     "workorders": (gettext_lazy("工单"), 11),
     "care": (gettext_lazy("回访投诉"), 12),
     "people": (gettext_lazy("人员"), 25),
+    "points": (gettext_lazy("积分绩效"), 26),
     "rules": (gettext_lazy("制度"), 40),
 }
 

@@ -93,6 +93,9 @@ APP_DEMOS: tuple[tuple[str, str], ...] = (
     ("工单示例 Sample work orders", "servicecenter.workorders.demo"),
     ("投诉示例 Sample complaints", "servicecenter.complaints.demo"),
     ("回访示例 Sample callbacks", "servicecenter.callbacks.demo"),
+    ("续费回访示例 Sample renewal lists", "servicecenter.renewals.demo"),
+    ("积分示例 Sample points", "servicecenter.points.demo"),
+    ("工资示例 Sample payroll", "servicecenter.pay.demo"),
 )
 
 

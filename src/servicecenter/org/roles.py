@@ -24,6 +24,7 @@ BASE = (
     "attendance.punch",
     "leave.add_leaverequest",
     "complaints.view_guidancearticle",  # CMP-05: the communication guidance is for everyone who meets customers
+    "points.view_board",  # PUB-01: the points board is posted for the whole center
 )
 MANAGE_PEOPLE = (
     "org.add_staff",
@@ -58,6 +59,15 @@ CARE_OVERSIGHT = (
     "complaints.view_complaint_register",
     "complaints.manage_guidance",
 )
+# Points (issue 6: PTS-*, PUB-01): the order clerk verifies the day (PTS-04), the finance clerk rechecks and locks
+# the month (PTS-09); both read the ledger and the appraisals.
+VERIFY_POINTS = ("points.verify_points", "points.view_ledger")
+MANAGE_POINTS = ("points.manage_points", "points.view_ledger")
+# Renewals (issue 6: CB-11, PTS-12…PTS-18): the renewal specialist calls the lists; the manager imports them.
+RENEWALS = ("renewals.make_renewal_call", "renewals.manage_renewals")
+# Pay (PTS-01…PTS-03, FIN-19): the finance clerk enters the month's inputs and computes the payroll sheet; the
+# manager and the GM review it and edit the pay formulas; the GM and the admin upload the coefficient table.
+PAYROLL = ("pay.view_payroll", "pay.manage_payroll")
 # A center manager (and the ops-center GM above him) holds every operational permission of the roles he grants:
 # ORG-04 forbids granting more than one holds, and WO-04 lets the manager (re)assign any order.
 OPERATIONS = (
@@ -72,6 +82,11 @@ OPERATIONS = (
     + CALLBACKS
     + COMPLAINT_INTAKE
     + CARE_OVERSIGHT
+    + VERIFY_POINTS
+    + MANAGE_POINTS
+    + RENEWALS
+    + PAYROLL
+    + ("pay.manage_formulas",)
 )
 
 
@@ -95,14 +110,19 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "system_admin",
         "系统管理员",
         "维护组织、角色、制度参数；不参与业务审批。",
-        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + ("org.add_organization", "org.change_organization"),
+        BASE
+        + MANAGE_PEOPLE
+        + MANAGE_POLICY
+        + SEE_AUDIT
+        + SUBMIT
+        + ("org.add_organization", "org.change_organization", "pay.upload_coefficients"),
         1,
     ),
     RoleSpec(
         "ops_center_gm",
         "营维中心总经理",
         "审批超出中心经理权限的事项，处理上报与升级（ORG-05）。",
-        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + OPERATIONS,
+        BASE + MANAGE_PEOPLE + MANAGE_POLICY + SEE_AUDIT + SUBMIT + OPERATIONS + ("pay.upload_coefficients",),
         10,
     ),
     RoleSpec(
@@ -123,6 +143,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         + REGISTER
         + CALLBACKS
         + COMPLAINT_INTAKE
+        + VERIFY_POINTS
         + ("workorders.view_kpi", "callbacks.view_satisfaction"),
         30,
     ),
@@ -130,10 +151,17 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "finance_clerk",
         "税控专员内勤",
         "发票、账务、资产、积分统计。",
-        BASE + SUBMIT + REGISTER + ("org.export_staff",),
+        BASE + SUBMIT + REGISTER + MANAGE_POINTS + PAYROLL + ("org.export_staff",),
         31,
     ),
-    RoleSpec("renewal_specialist", "续费专员", "续费回访与续费率。", BASE + SUBMIT, 32, center_types=STATION),
+    RoleSpec(
+        "renewal_specialist",
+        "续费专员",
+        "续费回访与续费率。",
+        BASE + SUBMIT + ("renewals.make_renewal_call",),
+        32,
+        center_types=STATION,
+    ),
     RoleSpec("service_sales_supervisor", "服务销售主管", "服务销售管理。", BASE + SUBMIT, 33, center_types=STATION),
     RoleSpec("marketing_sales_supervisor", "市场销售主管", "市场销售管理。", BASE + SUBMIT, 34, center_types=STATION),
     RoleSpec("sales_specialist", "销售专员", "销售。", BASE + SUBMIT, 35, center_types=STATION),

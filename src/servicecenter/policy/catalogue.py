@@ -337,12 +337,128 @@ declare(
     source="D01",
 )
 declare(
+    "points.work_order",
+    type="json",
+    default={"repair": 1, "installation": 1, "other": 1, "inquiry": 0, "complaint": 0},
+    label="工单积分（按类别）",
+    unit="分/单",
+    requirements=("PTS-04",),
+    source="原文未给数值（默认每张维修、安装、其他工单 1 分）",
+    description="完工回单后计入服务人员当日工作积分（待核对）。键为工单类别：repair 报修、installation 安装、"
+    "other 其他、inquiry 咨询、complaint 投诉；0 或不填表示不计分。",
+)
+declare(
+    "points.callback",
+    type="json",
+    default={"satisfied": 0, "average": 0, "dissatisfied": 0},
+    label="回访评价积分（按服务态度）",
+    unit="分/次",
+    requirements=("PTS-22",),
+    source="D10（未给数值）",
+    description="回访完成后按客户对服务态度的评价给维修工计辅助奖惩分：satisfied 满意、average 一般、"
+    "dissatisfied 不满意；0 表示不计分（评价仍计入月度考评）。",
+)
+declare(
+    "points.daily_report_time",
+    type="text",
+    default="08:30",
+    label="每日积分汇报发送时间",
+    requirements=("PTS-06", "C-08"),
+    source="D01（“次日发送”，时刻未规定）",
+    description="次日几点把前一天的积分汇总发给汇报对象（HH:MM）。",
+)
+declare(
+    "points.renewal_below_baseline_per_pct",
+    type="decimal",
+    default="0",
+    label="续费率低于基线每 1% 积分",
+    unit="分",
+    requirements=("C-07",),
+    source="原文未规定（默认 0：低于基线不计分）",
+    description="可设为负数，表示低于基线每差一个百分点扣分。",
+)
+declare(
+    "renewals.product_tiers",
+    type="json",
+    default=["3.0", "6.0", "8.2"],
+    label="产品档次（由低到高）",
+    requirements=("PTS-17", "CB-11"),
+    source="D01（闪影 3.0、6.0、8.2）",
+    description="续费产品的档次，由低到高排列；“8.2 及以上”按此顺序判断。",
+)
+declare(
     "points.manager_pay_formula",
     type="text",
     default="base_salary + avg_points * assessment_coefficient * amount_per_avg_point",
     label="服务中心经理工资公式",
     requirements=("PTS-01",),
     source="D01",
+)
+
+# --- appraisal (§3.4 PTS-22, PTS-14; issue 6 item 7): the monthly appraisal's composite score -------------------
+declare(
+    "appraisal.weights",
+    type="json",
+    default={"points": 40, "sla": 20, "satisfaction": 20, "attendance": 20},
+    label="月度考评综合得分权重",
+    unit="权重",
+    requirements=("PTS-22",),
+    source="原文未规定权重（默认值）",
+    description="综合得分 = 各分项（0–100）按权重加权平均：points 积分、sla 工单时效、satisfaction 客户满意度、"
+    "attendance 考勤。某分项当月没有数据时不参与，其余权重按比例重新分配。",
+)
+declare(
+    "appraisal.attendance_scale",
+    type="json",
+    default={"per_late_or_early": 10, "per_absent_day": 20},
+    label="考评考勤分项扣分",
+    unit="分",
+    requirements=("PTS-22",),
+    source="原文未规定（默认值）",
+    description="考勤分项 = 100 − per_late_or_early × (迟到 + 早退次数) − per_absent_day × 旷工天数，最低 0 分。",
+)
+
+# --- pay (§3.4 PTS-01, PTS-07, PTS-11, C-18): the seed gives no numbers; a formula needing an unset one shows
+# «缺少输入：…（参数未设定）» on the payroll line instead of a number.
+declare(
+    "pay.amount_per_avg_point",
+    type="decimal",
+    default=None,
+    label="每平均积分金额",
+    unit="元/分",
+    requirements=("PTS-01", "C-18"),
+    source="D01（未给数值）",
+    description="服务中心经理工资：平均积分 × 考核系数 × 每平均积分金额（PTS-01）。",
+)
+declare(
+    "pay.amount_per_point",
+    type="decimal",
+    default=None,
+    label="每积分金额",
+    unit="元/分",
+    requirements=("PTS-11", "C-18"),
+    source="D01（未给数值）",
+    description="员工积分工资与税控内勤资产管理积分的折算金额。",
+)
+declare(
+    "pay.rate_per_order",
+    type="decimal",
+    default=None,
+    label="每接一单金额",
+    unit="元/单",
+    requirements=("PTS-07", "PTS-11", "C-18"),
+    source="D01（未给数值）",
+    description="接单内勤、税控内勤按本月接单量计酬。",
+)
+declare(
+    "pay.rate_per_invoice",
+    type="decimal",
+    default=None,
+    label="每开一张发票金额",
+    unit="元/张",
+    requirements=("PTS-07", "PTS-11", "C-18"),
+    source="D01（未给数值）",
+    description="接单内勤、税控内勤按本月开票数计酬。",
 )
 
 # --- work orders and service register (§3.5 WO, §3.8 SVC, C-09, C-19, G-10, G-13) -------------------------

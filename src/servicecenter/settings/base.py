@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "servicecenter.workorders",
     "servicecenter.complaints",
     "servicecenter.callbacks",
+    "servicecenter.points",
+    "servicecenter.appraisal",
+    "servicecenter.renewals",
+    "servicecenter.pay",
     "servicecenter.demo",  # management commands only (no models): load_demo, run_periodic_jobs
 ]
 
