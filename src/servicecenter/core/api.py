@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -196,6 +196,18 @@ def document_error_responses(result, generator, request, public):
 # --- one endpoint per service transition (work orders, complaints, …) -------------------------------------------
 
 ERROR_RESPONSE = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
+# The `Idempotency-Key` request header of every create endpoint (core.idempotency): documented once.
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "幂等键（1–255 个可见 ASCII 字符，如 UUID）：同一用户以同一键重发相同内容，返回首次的结果而不重复登记；"
+        "同一键配不同内容返回 422。保留 24 小时。/ Idempotency key: a retry with the same key and body replays the "
+        "first answer; the same key with another body is a 422. Kept 24 h."
+    ),
+)
 
 
 def transition_view(

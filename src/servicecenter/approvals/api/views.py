@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
 from servicecenter.core.api import Pagination
 from servicecenter.core.errors import NotAllowed
 
@@ -23,8 +23,6 @@ from .serializers import (
     RequestFilterSerializer,
     StepDecideSerializer,
 )
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
 
 
 class ApprovalRequestListApi(APIView):

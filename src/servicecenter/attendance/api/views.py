@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicecenter.core.access import has_permission_anywhere, scope
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
 from servicecenter.core.api import Pagination, error_body
 from servicecenter.org.models import Staff
 from servicecenter.policy.values import local_today
@@ -27,7 +27,6 @@ from .serializers import (
     ViolationSerializer,
 )
 
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
 MONTH = OpenApiParameter("month", str, description="YYYY-MM，默认本月")
 
 

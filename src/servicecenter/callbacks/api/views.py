@@ -16,14 +16,15 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicecenter.core import idempotency
-from servicecenter.core.api import Pagination
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
+from servicecenter.core.api import IDEMPOTENCY_HEADER, Pagination
 from servicecenter.core.errors import ValidationFailed
 from servicecenter.org.selectors import mask_phone
 from servicecenter.policy.values import resolve_many
@@ -49,19 +50,6 @@ from .serializers import (
     RatingCreateSerializer,
     RatingFilterSerializer,
     RatingSerializer,
-)
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    idempotency.HEADER,
-    str,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "幂等键（1–255 个可见 ASCII 字符，如 UUID）：同一用户以同一键重发相同内容，返回首次的结果而不重复登记；"
-        "同一键配不同内容返回 422。保留 24 小时。/ Idempotency key: a retry with the same key and body replays the "
-        "first answer; the same key with another body is a 422. Kept 24 h."
-    ),
 )
 
 

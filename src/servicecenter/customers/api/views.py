@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
 from servicecenter.core.api import Pagination
 
 from .. import selectors, services
@@ -25,7 +25,6 @@ from .serializers import (
     CustomerUpdateSerializer,
 )
 
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
 OPEN_STATUSES = ("new", "dispatched", "accepted", "in_progress", "paused")
 OPEN_ORDERS_SHOWN = 50
 

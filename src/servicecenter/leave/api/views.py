@@ -3,14 +3,14 @@ clause}. JSON only: a certificate is sent as base64 (`POST requests/{id}/certifi
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicecenter.core.access import has_permission_anywhere
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
 from servicecenter.core.api import Pagination
 from servicecenter.core.errors import NotAllowed
 
@@ -25,8 +25,6 @@ from .serializers import (
     LeaveRequestSerializer,
     RegisterFilterSerializer,
 )
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
 
 
 def _detail(request: Request, pk: int) -> Response:

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicecenter.core.access import has_permission_anywhere
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
 from servicecenter.core.api import Pagination
 from servicecenter.core.errors import NotAllowed
 
@@ -24,8 +24,6 @@ from .serializers import (
     PayrollSheetDetailSerializer,
     PayrollSheetSerializer,
 )
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
 
 
 class SheetListApi(APIView):

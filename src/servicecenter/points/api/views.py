@@ -15,7 +15,7 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +23,8 @@ from rest_framework.views import APIView
 
 from servicecenter.core import idempotency
 from servicecenter.core.access import has_permission_anywhere
-from servicecenter.core.api import Pagination
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
+from servicecenter.core.api import IDEMPOTENCY_HEADER, Pagination
 from servicecenter.core.errors import NotAllowed
 from servicecenter.org.models import Organization
 from servicecenter.policy.values import local_today, value
@@ -45,18 +46,6 @@ from .serializers import (
     ReasonSerializer,
     ReversalRequestSerializer,
     RewardCreateSerializer,
-)
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    idempotency.HEADER,
-    str,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "幂等键（1–255 个可见 ASCII 字符，如 UUID）：同一用户以同一键重发相同内容，返回首次的结果而不重复登记；"
-        "同一键配不同内容返回 422。/ Idempotency key: a retry with the same key and body replays the first answer."
-    ),
 )
 
 

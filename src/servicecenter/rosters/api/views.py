@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
 from servicecenter.org.models import Staff
 from servicecenter.policy.values import local_today
 
@@ -25,8 +26,6 @@ from .serializers import (
     SwapCreateSerializer,
     SwapSerializer,
 )
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
 
 
 class TemplateListApi(APIView):

@@ -12,14 +12,15 @@ import functools
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicecenter.core import idempotency
-from servicecenter.core.api import Pagination, transition_view
+from servicecenter.core.api import ERROR_RESPONSE as ERROR
+from servicecenter.core.api import IDEMPOTENCY_HEADER, Pagination, transition_view
 
 from .. import selectors, services
 from ..choices import Channel
@@ -42,19 +43,6 @@ from .serializers import (
     WorkOrderReasonSerializer,
     WorkOrderReassignSerializer,
     WorkOrderSerializer,
-)
-
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, message, fields, clause}")
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    idempotency.HEADER,
-    str,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "幂等键（1–255 个可见 ASCII 字符，如 UUID）：同一用户以同一键重发相同内容，返回首次的结果而不重复建单；"
-        "同一键配不同内容返回 422。保留 24 小时。/ Idempotency key: a retry with the same key and body replays the "
-        "first answer; the same key with another body is a 422. Kept 24 h."
-    ),
 )
 
 
