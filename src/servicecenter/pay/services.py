@@ -480,8 +480,8 @@ def build_lines(*, organization: Organization, month: date) -> tuple[list[dict[s
     compute each line. Returns (lines as dicts, sheet facts: parameters, coefficient, lock state)."""
     month = points_policies.month_of(month)
     end = points_policies.month_end(month)
-    board = points_selectors.board_rows(organization=organization, month=month, day=end)
     totals = points_selectors.board_totals(organization=organization, month=month, day=end)
+    board = points_selectors.board_rows(organization=organization, month=month, day=end, totals=totals)
     staff_ids = [r.staff_id for r in board]
     users = dict(Staff.objects.filter(pk__in=staff_ids).values_list("pk", "user_id"))
     roles = selectors.roles_by_user(organization=organization, user_ids=[u for u in users.values() if u])

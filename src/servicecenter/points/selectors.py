@@ -77,12 +77,20 @@ def board_totals(
 
 
 @implements("PUB-01")
-def board_rows(*, organization: Organization, month: date, day: date | None = None) -> list[BoardRow]:
+def board_rows(
+    *,
+    organization: Organization,
+    month: date,
+    day: date | None = None,
+    totals: dict[int, dict[str, Decimal]] | None = None,
+) -> list[BoardRow]:
     """PUB-01: the board of a center for `month` as of `day` (default: the month's last day): every staff member of the
-    center who is employed or has entries, ordered by staff number. Two queries."""
+    center who is employed or has entries, ordered by staff number. Two queries (one when the caller passes the
+    `board_totals` it already has)."""
     month = policies.month_of(month)
     day = min(day or policies.month_end(month), policies.month_end(month))
-    totals = board_totals(organization=organization, month=month, day=day)
+    if totals is None:
+        totals = board_totals(organization=organization, month=month, day=day)
     staff = (
         Staff.objects.filter(organization__path__startswith=organization.path)
         .filter(Q(status__in=["active", "on_leave"]) | Q(pk__in=list(totals)))
