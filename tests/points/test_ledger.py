@@ -339,3 +339,17 @@ def test_two_workers_collecting_the_same_day_write_each_entry_once(tree, clerk_a
     for t in threads:
         t.join()
     assert not errors and PointEntry.objects.count() == 1
+
+
+@pytest.mark.clause("PTS-18")
+def test_the_periodic_entry_points_run_once_each(tree, clerk_a, worker_a, finance_a, at_morning):
+    from servicecenter.points import tasks
+
+    order = returned(clerk_a, tree["a"], worker_a)
+    PointEntry.objects.filter(source_id=order.pk).delete()  # as if the return hook had not run
+    assert tasks.collect_task(now="2026-12-01T09:30:00+08:00") == {"posted": 1, "reversed": 0}
+    assert tasks.collect_task(now="2026-12-01T09:40:00+08:00") == {"posted": 0, "reversed": 0}
+    # 00:40 on the 1st: November is settled once (the finance clerk's fixed item), the next run does nothing
+    assert tasks.month_end_task(now="2026-12-01T00:40:00+08:00") >= 1
+    assert tasks.month_end_task(now="2026-12-01T00:50:00+08:00") == 0
+    assert PointEntry.objects.filter(source=Source.FIXED_ITEM, staff=finance_a).count() == 1

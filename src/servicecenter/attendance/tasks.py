@@ -3,14 +3,9 @@ ISO string) and is idempotent."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from celery import shared_task
-from django.utils import timezone
 
-
-def _now(now: str | None) -> datetime:
-    return datetime.fromisoformat(now) if now else timezone.now()
+from servicecenter.core.tasks import task_now as _now
 
 
 @shared_task

@@ -3,21 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from celery import shared_task
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-
-def _now(now: str | None) -> datetime:
-    if not now:
-        return timezone.now()
-    parsed = parse_datetime(now)
-    if parsed is None:
-        raise ValueError(f"not an ISO 8601 date-time: {now!r}")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
-
+from servicecenter.core.tasks import task_now as _now
 
 # surveys and ratings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from servicecenter.callbacks.tasks import _now
+from servicecenter.core.tasks import task_now as _now
 
 
 @shared_task
