@@ -7,9 +7,7 @@ importer's scope. The services store the result (`StaffImport`) and import the v
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,23 +16,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from servicecenter.core.errors import ValidationFailed
+from servicecenter.core import xlsx
+from servicecenter.core.xlsx import Column
 
 from . import policies
 from .models import Organization, phone_validator
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # 2 MB: ~20,000 plain rows, far above the row limit below
 MAX_ROWS = 5000  # one synchronous request commits them (≈ 10 queries a row)
-MAX_CELL_CHARS = 200  # longer texts are cut when stored; the row is reported for the field's own limit anyway
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool
-    example: str
-    help: str
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -54,122 +43,10 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 ROLE_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(message, fields={"file": [message]})
-
-
-def _normalise_header(value: Any) -> str:
-    text = str(value or "").strip()
-    return re.sub(r"[\s*＊]|（必填）|\(必填\)", "", text)
-
-
-def _excel_serial_to_date(value: float) -> date | None:
-    from openpyxl.utils.datetime import from_excel
-
-    # 1 = 1900-01-01; 2958465 = 9999-12-31 (Excel's own limits).
-    if not 1 <= value <= 2958465:
-        return None
-    try:
-        result = from_excel(value)
-    except (ValueError, OverflowError):
-        return None
-    return result.date() if isinstance(result, datetime) else result
-
-
-def _cell_text(key: str, value: Any) -> str:
-    """One cell as stored text: dates as YYYY-MM-DD, whole numbers without ".0", everything stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if key == "hire_date" else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        if key == "hire_date":
-            # A date typed into a cell formatted as a number arrives as Excel's day serial.
-            as_date = _excel_serial_to_date(float(value))
-            return as_date.isoformat() if as_date else str(value)
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-    return str(value).strip()[:MAX_CELL_CHARS]
-
-
 def read_staff_workbook(file: Any) -> list[dict[str, Any]]:
-    """Rows of the first sheet of an uploaded .xlsx as `{"row": n, "values": {key: text}}`, blank rows skipped.
-
-    Raises ValidationFailed (field `file`) for a file that is not .xlsx, too large, unreadable, without the
-    required headers, or with more than MAX_ROWS data rows.
-    """
-    name = str(getattr(file, "name", "") or "")
-    if not name.lower().endswith(".xlsx"):
-        raise _refuse("只支持 .xlsx 格式（Excel 2007 及以上）。.xls 或 .csv 文件请先在 Excel 中另存为 .xlsx。")
-    size = getattr(file, "size", None)
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise _refuse(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。")
-    data = file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。")
-    if not data:
-        raise _refuse("文件是空的。")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _refuse("文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开后重新保存再上传。")
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file; all mean the same
-        raise _refuse("文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开后重新保存再上传。") from exc
-    try:
-        return _read_rows(workbook)
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a sheet that breaks while streaming is a broken file too
-        raise _refuse("文件内容无法读取，请用 Excel 打开后重新保存再上传。") from exc
-    finally:
-        workbook.close()
-
-
-def _read_rows(workbook: Any) -> list[dict[str, Any]]:
-    if not workbook.worksheets:
-        raise _refuse("文件中没有工作表。")
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True, max_col=40)
-    header = next(rows_iter, None)
-    if header is None:
-        raise _refuse("第一个工作表是空的：第 1 行应为表头（" + "、".join(HEADERS) + "）。")
-    positions: dict[str, int] = {}
-    for index, value in enumerate(header):
-        label = _normalise_header(value)
-        for column in COLUMNS:
-            if label == column.header:
-                if column.key in positions:
-                    raise _refuse(f"表头「{column.header}」出现了两次。")
-                positions[column.key] = index
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
-    if missing:
-        raise _refuse(
-            "第 1 行表头缺少必填列："
-            + "、".join(missing)
-            + "。请下载导入模板，按模板的表头填写（"
-            + "、".join(HEADERS)
-            + "）。"
-        )
-    rows: list[dict[str, Any]] = []
-    for number, cells in enumerate(rows_iter, start=2):
-        values = {key: _cell_text(key, cells[pos] if pos < len(cells) else None) for key, pos in positions.items()}
-        for key in KEYS:
-            values.setdefault(key, "")
-        if not any(values.values()):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise _refuse(f"数据超过 {MAX_ROWS} 行，请分批导入。")
-        rows.append({"row": number, "values": values})
-    if not rows:
-        raise _refuse("文件中没有数据行（第 2 行起）。")
-    return rows
+    """Rows of the first sheet of an uploaded .xlsx as `{"row": n, "values": {key: text}}`, blank rows skipped
+    (core.xlsx: the file is refused as a whole with a clear reason when it cannot be read)."""
+    return xlsx.read_rows(file, COLUMNS, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS, date_keys=("hire_date",))
 
 
 def parse_date(text: str) -> date | None:
@@ -183,7 +60,7 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     if re.fullmatch(r"\d{1,7}(\.\d+)?", text):
-        return _excel_serial_to_date(float(text))
+        return xlsx.excel_serial_to_date(float(text))
     return None
 
 

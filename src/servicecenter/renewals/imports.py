@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from servicecenter.core.errors import ValidationFailed
+from servicecenter.core import xlsx
+from servicecenter.core.xlsx import Column
 from servicecenter.org.imports import parse_date
 from servicecenter.org.models import Organization
 
@@ -26,16 +26,6 @@ from .models import RenewalRow
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # 2 MB: far above the row limit below
 MAX_ROWS = 5000  # one center's month; committed in one request with bulk_create
-MAX_CELL_CHARS = 200
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool
-    example: str
-    help: str
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -52,76 +42,10 @@ LABEL = {c.key: c.header for c in COLUMNS}
 PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(message, fields={"file": [message]})
-
-
-def _cell_text(key: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()[:MAX_CELL_CHARS]
-
-
 def read_workbook(file: Any) -> list[dict[str, Any]]:
-    """Rows of the first sheet as `{"row": n, "values": {key: text}}`, blank rows skipped.
-
-    Raises ValidationFailed (field `file`) for a file that is not .xlsx, too large, unreadable, without the
-    required headers, empty, or with more than MAX_ROWS rows."""
-    name = str(getattr(file, "name", "") or "")
-    if not name.lower().endswith(".xlsx"):
-        raise _refuse(_("只支持 .xlsx 格式（Excel 2007 及以上），请另存为 .xlsx 后上传。"))
-    data = file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(_("文件超过 2 MB，请分批导入。"))
-    if not data or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _refuse(_("文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开后重新保存再上传。"))
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file; all mean the same
-        raise _refuse(_("文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开后重新保存再上传。")) from exc
-    try:
-        return _read_rows(workbook)
-    finally:
-        workbook.close()
-
-
-def _read_rows(workbook: Any) -> list[dict[str, Any]]:
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True, max_col=30)
-    header = next(rows_iter, None) or ()
-    positions: dict[str, int] = {}
-    for index, value in enumerate(header):
-        label = re.sub(r"[\s*＊]", "", str(value or ""))
-        for column in COLUMNS:
-            if label == column.header and column.key not in positions:
-                positions[column.key] = index
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
-    if missing:
-        raise _refuse(
-            _("第 1 行表头缺少必填列：%(missing)s。请下载导入模板，按模板的表头填写。")
-            % {"missing": "、".join(missing)}
-        )
-    rows: list[dict[str, Any]] = []
-    for number, cells in enumerate(rows_iter, start=2):
-        values = {key: _cell_text(key, cells[pos] if pos < len(cells) else None) for key, pos in positions.items()}
-        for key in KEYS:
-            values.setdefault(key, "")
-        if not any(values.values()):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise _refuse(_("数据超过 %(n)s 行，请分批导入。") % {"n": MAX_ROWS})
-        rows.append({"row": number, "values": values})
-    if not rows:
-        raise _refuse(_("文件中没有数据行（第 2 行起）。"))
-    return rows
+    """Rows of the first sheet as `{"row": n, "values": {key: text}}`, blank rows skipped (core.xlsx: the file is
+    refused as a whole with a clear reason when it cannot be read)."""
+    return xlsx.read_rows(file, COLUMNS, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS, date_keys=("due_date",))
 
 
 @dataclass
