@@ -353,3 +353,18 @@ def test_the_periodic_entry_points_run_once_each(tree, clerk_a, worker_a, financ
     assert tasks.month_end_task(now="2026-12-01T00:40:00+08:00") >= 1
     assert tasks.month_end_task(now="2026-12-01T00:50:00+08:00") == 0
     assert PointEntry.objects.filter(source=Source.FIXED_ITEM, staff=finance_a).count() == 1
+
+
+@pytest.mark.clause("C-08")
+def test_a_hall_closed_at_weekends_reports_saturday_on_monday(tree, manager_b):
+    hall = tree["b"]  # a government hall: open on statutory working days only (ATT-21)
+    staff = factories.make_staff(hall, "window_staff", name="乙窗口")
+    rule = policies.Rule(Decimal(2), Category.WORK, "workorder.returned", "PTS-04", "依据 PTS-04")
+    saturday = date(2026, 12, 5)
+    services.entries_post(
+        [services.Draft(hall.pk, staff.pk, saturday, rule, Source.WORK_ORDER, 9, "WO-9", "wo:9", status="verified")]
+    )
+    assert services.daily_summaries(now=datetime(2026, 12, 6, 9, 0, tzinfo=SH)) == 0  # Sunday: closed
+    assert services.daily_summaries(now=datetime(2026, 12, 7, 8, 31, tzinfo=SH)) == 1  # Monday: Saturday's points
+    assert DailyCheck.objects.get(organization=hall, day=saturday).summary_sent_at is not None
+    assert services.daily_summaries(now=datetime(2026, 12, 7, 9, 31, tzinfo=SH)) == 0

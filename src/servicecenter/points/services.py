@@ -822,64 +822,80 @@ def _recipient_users(codes: Iterable[Any]) -> tuple[list[int], list[str]]:
     return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
 
 
-@implements("PTS-06", "PTS-05")
+@implements("PTS-06", "PTS-05", "C-08")
 def daily_summaries(*, now: datetime | None = None) -> int:
-    """Next morning (at `points.daily_report_time`), each center's verified points of the previous day go to the
-    recipients of `points.daily_report_recipients` with the copy list (staff numbers as data, PTS-06, C-15), and
-    the day's board is archived as a posting (PTS-05, PUB-14). Once per center-day."""
-    from .selectors import board_rows
-
+    """On the next working day (C-08: a day the center's calendar opens) at `points.daily_report_time`, each
+    center's verified points of every day since the last summary go to the recipients of
+    `points.daily_report_recipients` with the copy list (staff numbers as data, PTS-06, C-15), and each such day's
+    board is archived as a posting (PTS-05, PUB-14). A station open every day reports each morning; a hall closed
+    at weekends reports Saturday's and Sunday's points on Monday. Once per center-day, looking back a week."""
     now = now or timezone.now()
     sent = 0
     for center in Organization.objects.centers().active():
         local = timezone.localtime(now, zone_of(center))
-        day = local.date() - timedelta(days=1)
-        if local.time() < _summary_time(center, local.date()):
+        today = local.date()
+        if local.time() < _summary_time(center, today) or not calendar_for(organization=center, at=today).day_periods(
+            today
+        ):
             continue
-        if not PointEntry.objects.filter(organization=center, day=day).exists():
-            continue
-        with transaction.atomic():
-            check, _c = DailyCheck.objects.select_for_update().get_or_create(organization=center, day=day)
-            if check.summary_sent_at is not None:
-                continue
-            recipients = value("points.daily_report_recipients", org=center, at=day).value or {}
-            to_ids, to_missing = _recipient_users(recipients.get("to") or [])
-            cc_ids, cc_missing = _recipient_users(recipients.get("cc") or [])
-            rows = board_rows(organization=center, month=policies.month_of(day), day=day)
-            lines = [
-                f"{r.name}（{r.staff_no}）当日 {r.day_points}，本月累计 {r.total}"
-                for r in rows
-                if r.day_points or r.total
-            ]
-            body = "\n".join(lines) or _("当日无已核对积分")
-            check.summary_sent_at = now
-            check.summary_recipients = {"to": to_ids, "cc": cc_ids, "missing": to_missing + cc_missing}
-            check.summary_body = body
-            check.save(update_fields=["summary_sent_at", "summary_recipients", "summary_body", "updated_at"])
-            title = _("%(center)s %(day)s 积分汇总") % {"center": center.name, "day": f"{day:%m-%d}"}
-            if to_ids:
-                notify(
-                    recipients=to_ids,
-                    title=title,
-                    verb="points.daily_summary",
-                    body=body,
-                    link=f"/points/board/{center.pk}/",
-                    target=check,
-                    organization=center,
-                )
-            if cc_ids:
-                notify(
-                    recipients=cc_ids,
-                    title=_("抄送：%(title)s") % {"title": title},
-                    verb="points.daily_summary_cc",
-                    body=body,
-                    link=f"/points/board/{center.pk}/",
-                    target=check,
-                    organization=center,
-                )
-            board_post(organization=center, day=day, actor=None, now=now)
-            sent += 1
+        days = set(
+            PointEntry.objects.filter(organization=center, day__gte=today - timedelta(days=7), day__lt=today)
+            .values_list("day", flat=True)
+            .distinct()
+        )
+        done = set(
+            DailyCheck.objects.filter(organization=center, day__in=days, summary_sent_at__isnull=False).values_list(
+                "day", flat=True
+            )
+        )
+        for day in sorted(days - done):
+            sent += _send_summary(center, day, now)
     return sent
+
+
+def _send_summary(center: Organization, day: date, now: datetime) -> int:
+    from .selectors import board_rows
+
+    with transaction.atomic():
+        check, _c = DailyCheck.objects.select_for_update().get_or_create(organization=center, day=day)
+        if check.summary_sent_at is not None:
+            return 0
+        recipients = value("points.daily_report_recipients", org=center, at=day).value or {}
+        to_ids, to_missing = _recipient_users(recipients.get("to") or [])
+        cc_ids, cc_missing = _recipient_users(recipients.get("cc") or [])
+        rows = board_rows(organization=center, month=policies.month_of(day), day=day)
+        lines = [
+            f"{r.name}（{r.staff_no}）当日 {r.day_points}，本月累计 {r.total}" for r in rows if r.day_points or r.total
+        ]
+        body = "\n".join(lines) or _("当日无已核对积分")
+        check.summary_sent_at = now
+        check.summary_recipients = {"to": to_ids, "cc": cc_ids, "missing": to_missing + cc_missing}
+        check.summary_body = body
+        check.save(update_fields=["summary_sent_at", "summary_recipients", "summary_body", "updated_at"])
+        title = _("%(center)s %(day)s 积分汇总") % {"center": center.name, "day": f"{day:%m-%d}"}
+        link = f"/points/board/{center.pk}/"
+        if to_ids:
+            notify(
+                recipients=to_ids,
+                title=title,
+                verb="points.daily_summary",
+                body=body,
+                link=link,
+                target=check,
+                organization=center,
+            )
+        if cc_ids:
+            notify(
+                recipients=cc_ids,
+                title=_("抄送：%(title)s") % {"title": title},
+                verb="points.daily_summary_cc",
+                body=body,
+                link=link,
+                target=check,
+                organization=center,
+            )
+        board_post(organization=center, day=day, actor=None, now=now)
+    return 1
 
 
 # A second «立即公示» of the same day by the same user within this many seconds is a double click: the first posting
