@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -97,12 +97,9 @@ def inputs_of(*, staff_ids: Iterable[int], month: date) -> tuple[dict[int, PayIn
     two queries; the second carries the base salary forward."""
     ids = list(staff_ids)
     current = {p.staff_id: p for p in PayInput.objects.filter(staff_id__in=ids, month=month)}
-    carried = {
-        p.staff_id: p
-        for p in PayInput.objects.filter(staff_id__in=ids, month__lte=month, base_salary__isnull=False)
-        .order_by("staff_id", "-month")
-        .distinct("staff_id")
-    }
+    with_salary = PayInput.objects.filter(month__lte=month, base_salary__isnull=False)
+    latest = with_salary.filter(staff_id=OuterRef("staff_id")).order_by("-month").values("pk")[:1]
+    carried = {p.staff_id: p for p in with_salary.filter(staff_id__in=ids, pk=Subquery(latest))}
     return current, carried
 
 

@@ -33,6 +33,8 @@ class PayrollSheetSerializer(serializers.ModelSerializer):
             "error_count",
             "computed_at",
         )
+        # Output only: read-only fields carry no DB-dependent integer bounds into the schema (SQLite ≠ PostgreSQL).
+        read_only_fields = fields
 
 
 class PayrollLineSerializer(serializers.ModelSerializer):
@@ -53,6 +55,7 @@ class PayrollLineSerializer(serializers.ModelSerializer):
             "details",
             "error",
         )
+        read_only_fields = fields
 
 
 class PayrollSheetDetailSerializer(PayrollSheetSerializer):
@@ -60,6 +63,7 @@ class PayrollSheetDetailSerializer(PayrollSheetSerializer):
 
     class Meta(PayrollSheetSerializer.Meta):
         fields = (*PayrollSheetSerializer.Meta.fields, "parameters", "changes", "lines")  # type: ignore[assignment]
+        read_only_fields = fields
 
 
 class ComputeSerializer(serializers.Serializer):
