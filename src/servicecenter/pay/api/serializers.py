@@ -63,7 +63,7 @@ class PayrollSheetDetailSerializer(PayrollSheetSerializer):
 
     class Meta(PayrollSheetSerializer.Meta):
         fields = (*PayrollSheetSerializer.Meta.fields, "parameters", "changes", "lines")  # type: ignore[assignment]
-        read_only_fields = fields
+        read_only_fields = fields  # type: ignore[assignment]
 
 
 class ComputeSerializer(serializers.Serializer):
