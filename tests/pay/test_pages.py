@@ -164,3 +164,14 @@ def test_api_list_detail_compute(client_for, pts01, finance_a, manager_b):
         content_type="application/json",
     )
     assert bad.status_code == 400
+
+
+def test_a_malformed_month_is_a_400_with_the_reason_on_pages_and_api(client_for, pts01, finance_a):
+    client = client_for(finance_a)
+    page = client.get(reverse("pay:sheets"), {"center": pts01.pk, "month": "2026-13"})
+    assert page.status_code == 400 and "月份格式应为 2026-12" in page.content.decode()
+    assert client.post(reverse("pay:compute"), {"center": pts01.pk, "month": "0000-01"}).status_code == 400
+    assert not PayrollSheet.objects.exists()  # nothing computed
+    api = client.get("/api/v1/pay/sheets/", {"month": "26-1"})
+    assert api.status_code == 400 and api.json()["message"] == "月份格式应为 2026-12"
+    assert client.get(reverse("pay:sheets"), {"center": pts01.pk, "month": M}).status_code == 200
